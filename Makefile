@@ -1,0 +1,42 @@
+# Tally: `make run` starts the demo site, `make test` runs every test. `make help` lists all.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run test test-deps lint format bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned packages
+
+run: install ## migrate, load demo data, start the web server and the worker (SQLite)
+	@scripts/run-dev.sh
+
+test-deps: install ## the browser and the Node packages the tests drive
+	@scripts/test-deps.sh
+
+test: test-deps ## the whole test suite (DATABASE_URL picks the database; SQLite if unset)
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## benchmarks (see bench/README.md; most want DATABASE_URL=postgres://...)
+	@ls bench/*.py
+
+clean: ## remove the venv, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .hypothesis staticfiles

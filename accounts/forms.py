@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from accounts.models import App, User
+from accounts.scopes import ALL_SCOPES
+
+
+class MemberCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class MemberChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class AppForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=[(s, s) for s in ALL_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="What this app may do. Grant only what it needs.",
+    )
+
+    class Meta:
+        model = App
+        fields = ("name", "scopes", "is_active")

@@ -1,0 +1,108 @@
+"""Apps, members and their tokens: the only code that creates or changes them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import ApiToken, App, User
+from accounts.scopes import ALL_SCOPES
+from config import clock
+from config.errors import ConflictError, InvalidError, NotFoundError
+
+APP_TOKEN_PREFIX = "tly_app_"
+MEMBER_TOKEN_PREFIX = "tly_mem_"
+
+
+def digest_of(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def validate_scopes(scopes: Iterable[str]) -> list[str]:
+    """Every scope must be one we know; unknown ones are refused, not ignored."""
+    scopes = list(scopes)
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown:
+        raise ValidationError(
+            f"Unknown scope(s): {', '.join(unknown)}. Known scopes: {', '.join(ALL_SCOPES)}."
+        )
+    return sorted(set(scopes), key=ALL_SCOPES.index)
+
+
+def _new_token(prefix: str) -> tuple[str, str]:
+    raw = prefix + secrets.token_urlsafe(32)
+    return raw, digest_of(raw)
+
+
+def _issue(*, app: App | None = None, member: User | None = None) -> str:
+    prefix = APP_TOKEN_PREFIX if app else MEMBER_TOKEN_PREFIX
+    raw, digest = _new_token(prefix)
+    ApiToken.objects.create(
+        kind=ApiToken.Kind.APP if app else ApiToken.Kind.MEMBER,
+        app=app,
+        member=member,
+        digest=digest,
+        prefix=raw[: len(prefix) + 4],
+    )
+    return raw
+
+
+def app_create(*, name: str, scopes: Iterable[str]) -> tuple[App, str]:
+    """Create an app and its first token. The token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidError("An app needs a name.", code="INVALID_APP")
+    try:
+        clean_scopes = validate_scopes(scopes)
+    except ValidationError as exc:
+        raise InvalidError(exc.messages[0], code="UNKNOWN_SCOPE") from exc
+    try:
+        with transaction.atomic():
+            app = App.objects.create(name=name, scopes=clean_scopes)
+            return app, _issue(app=app)
+    except IntegrityError as exc:
+        raise ConflictError(f"An app named '{name}' already exists.", code="APP_EXISTS") from exc
+
+
+@transaction.atomic
+def app_token_rotate(*, app: App) -> str:
+    """Revoke every live token of the app and issue a new one (shown once)."""
+    App.objects.select_for_update().filter(pk=app.pk).first()
+    ApiToken.objects.filter(app=app, revoked_at__isnull=True).update(revoked_at=clock.now())
+    return _issue(app=app)
+
+
+def app_token_issue(*, app: App) -> str:
+    """An extra token for the app (the others stay valid)."""
+    return _issue(app=app)
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+
+
+def member_token_issue(*, member: User) -> str:
+    """A personal token for the member API (shown once)."""
+    return _issue(member=member)
+
+
+def member_by_email(email: str) -> User:
+    member = User.objects.filter(email__iexact=(email or "").strip()).order_by("pk").first()
+    if member is None:
+        raise NotFoundError(f"No member with the email '{email}'.", code="member_not_found")
+    return member
+
+
+def token_lookup(raw: str) -> ApiToken | None:
+    """The live token with this value, with its app or member, in one query."""
+    if not raw or len(raw) > 200:
+        return None
+    return (
+        ApiToken.objects.select_related("app", "member")
+        .filter(digest=digest_of(raw), revoked_at__isnull=True)
+        .first()
+    )

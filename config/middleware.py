@@ -1,0 +1,46 @@
+"""Request-level guards that run before any view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from config.api import json_error
+from config.problems import problem_response, wants_problem_json
+
+
+class BodySizeLimitMiddleware:
+    """Refuse oversized bodies with a clear 413 before anything reads them.
+
+    The limit is TALLY_MAX_BODY_BYTES, or a larger per-path limit for uploads (images).
+    A missing or malformed Content-Length is left to Django's own DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = self.limit_for(request.path)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return self.too_large(request, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def limit_for(path: str) -> int:
+        for prefix, limit in settings.TALLY_BODY_LIMIT_OVERRIDES.items():
+            if path.startswith(prefix):
+                return limit
+        return settings.TALLY_MAX_BODY_BYTES
+
+    @staticmethod
+    def too_large(request: HttpRequest, limit: int) -> HttpResponse:
+        message = f"The request body is larger than {limit} bytes."
+        if wants_problem_json(request.path):
+            return problem_response(413, "Payload Too Large", message, instance=request.path)
+        return json_error(413, "PAYLOAD_TOO_LARGE", message)

@@ -1,0 +1,47 @@
+"""Money helpers: ISO 4217 currencies and per-currency rounding. Money is always Decimal."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel.numbers import get_currency_precision, list_currencies
+from django.core.exceptions import ValidationError
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    return isinstance(code, str) and code in _currencies()
+
+
+def validate_currency(code: str) -> None:
+    if not is_currency(code):
+        raise ValidationError(
+            f"'{code}' is not an ISO 4217 currency code (use three capital letters, such as EUR)."
+        )
+
+
+def exponent(currency: str) -> int:
+    """Digits after the decimal point for this currency (EUR 2, JPY 0, KWD 3)."""
+    return get_currency_precision(currency)
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round half up to the currency's minor unit."""
+    if isinstance(amount, float):
+        raise TypeError("money is Decimal, never float")
+    step = Decimal(1).scaleb(-exponent(currency))
+    return Decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def to_wire(amount: Decimal, currency: str) -> str:
+    """The decimal string the Wix wire format carries ("10.00", "0")."""
+    return format(quantize(amount, currency), "f")
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    return int(quantize(amount, currency).scaleb(exponent(currency)))

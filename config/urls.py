@@ -1,0 +1,21 @@
+"""Root URLs. Wire-contract paths have no trailing slash (APPEND_SLASH is off)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("orders.api.urls")),
+    path("", include("sessions_app.urls")),
+    path("", include("receipts.urls")),
+]
+
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,3 @@
+"""The site owner's dashboard for the pricing-plans domain. One module per area."""
+
+from orders.admin import catalogue  # noqa: F401

@@ -1,0 +1,133 @@
+"""Demo data: an owner, two members, an app with every scope, plans of every kind, a coupon.
+
+Idempotent: running it again updates the same rows and issues fresh tokens.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import services as accounts
+from accounts.models import App, User
+from accounts.scopes import ALL_SCOPES
+from orders.models import DiscountType, PeriodUnit, PricingModel
+from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
+
+OWNER = {"username": "owner", "email": "owner@example.com", "password": "tally-owner"}
+MEMBERS = [
+    {"username": "alice", "email": "alice@example.com", "password": "tally-alice"},
+    {"username": "bob", "email": "bob@example.com", "password": "tally-bob"},
+]
+APP_NAME = "Demo app"
+
+PLANS = [
+    {
+        "name": "Monthly (12 months)",
+        "description": "Billed every month for a year.",
+        "price": Decimal("10.00"),
+        "pricing_model": PricingModel.SUBSCRIPTION,
+        "duration_unit": PeriodUnit.MONTH,
+        "cycle_count": 12,
+    },
+    {
+        "name": "Monthly until canceled",
+        "description": "Billed every month, with a 14-day free trial.",
+        "price": Decimal("15.00"),
+        "pricing_model": PricingModel.SUBSCRIPTION,
+        "duration_unit": PeriodUnit.MONTH,
+        "cycle_count": 0,
+        "free_trial_days": 14,
+    },
+    {
+        "name": "Yearly",
+        "description": "Billed every year, renews until canceled.",
+        "price": Decimal("100.00"),
+        "pricing_model": PricingModel.SUBSCRIPTION,
+        "duration_unit": PeriodUnit.YEAR,
+        "cycle_count": 0,
+    },
+    {
+        "name": "Summer pass (3 months)",
+        "description": "One payment for three months.",
+        "price": Decimal("25.00"),
+        "pricing_model": PricingModel.SINGLE_PAYMENT_FOR_DURATION,
+        "duration_count": 3,
+        "duration_unit": PeriodUnit.MONTH,
+        "purchase_limit": 1,
+    },
+    {
+        "name": "Lifetime",
+        "description": "One payment, never ends.",
+        "price": Decimal("300.00"),
+        "pricing_model": PricingModel.SINGLE_PAYMENT_UNLIMITED,
+    },
+    {
+        "name": "Free",
+        "description": "The free tier.",
+        "price": Decimal("0"),
+        "pricing_model": PricingModel.SINGLE_PAYMENT_UNLIMITED,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (safe to run again). --json prints logins, tokens and ids as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="last line of stdout is JSON")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        owner = self.person(OWNER, staff=True)
+        members = [self.person(m) for m in MEMBERS]
+        app = App.objects.filter(name=APP_NAME).first()
+        if app is None:
+            app, app_token = accounts.app_create(name=APP_NAME, scopes=ALL_SCOPES)
+        else:
+            app.scopes, app.is_active = list(ALL_SCOPES), True
+            app.save(update_fields=["scopes", "is_active"])
+            app_token = accounts.app_token_issue(app=app)
+        plans = [plan_upsert(**spec) for spec in PLANS]
+        coupon = coupon_upsert(
+            code="SAVE10", discount_type=DiscountType.PERCENT, value=Decimal("10"), enabled=True
+        )
+        tax_set(name="VAT", rate=Decimal("0"), included_in_price=True)
+        result = {
+            "owner": {"username": owner.username, "password": OWNER["password"]},
+            "app": {"name": app.name, "appDefId": str(app.app_def_id), "token": app_token},
+            "members": [
+                {
+                    "email": m.email,
+                    "username": m.username,
+                    "password": spec["password"],
+                    "memberId": str(m.member_id),
+                    "token": accounts.member_token_issue(member=m),
+                }
+                for m, spec in zip(members, MEMBERS, strict=True)
+            ],
+            "plans": [{"id": str(p.id), "name": p.name} for p in plans],
+            "coupons": [coupon.code],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        self.stdout.write(f"Owner login: {OWNER['username']} / {OWNER['password']}")
+        for spec in MEMBERS:
+            self.stdout.write(f"Member login: {spec['username']} / {spec['password']}")
+        self.stdout.write(f"App token ({app.name}, every scope): {app_token}")
+
+    @staticmethod
+    def person(spec: dict, staff: bool = False) -> User:
+        user = User.objects.filter(username=spec["username"]).first() or User(
+            username=spec["username"]
+        )
+        user.email = spec["email"]
+        user.is_staff = user.is_superuser = staff
+        user.is_active = True
+        user.set_password(spec["password"])
+        user.save()
+        return user

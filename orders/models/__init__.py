@@ -1,0 +1,40 @@
+"""The pricing-plans domain models, one module per aggregate."""
+
+from orders.models.catalogue import Coupon, DiscountType, PeriodUnit, Plan, PricingModel, TaxSetting
+from orders.models.event import OrderEvent, OrderTimelineEntry
+from orders.models.invoice import Invoice, InvoiceLine, InvoiceNumber, Payment
+from orders.models.order import (
+    CancellationCause,
+    CancellationEffectiveAt,
+    Order,
+    OrderMethod,
+    OrderStatus,
+    OrderType,
+    PausePeriod,
+    PausePeriodStatus,
+    PaymentStatus,
+)
+
+__all__ = [
+    "CancellationCause",
+    "CancellationEffectiveAt",
+    "Coupon",
+    "DiscountType",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceNumber",
+    "Order",
+    "OrderEvent",
+    "OrderMethod",
+    "OrderStatus",
+    "OrderTimelineEntry",
+    "OrderType",
+    "PausePeriod",
+    "PausePeriodStatus",
+    "Payment",
+    "PaymentStatus",
+    "PeriodUnit",
+    "Plan",
+    "PricingModel",
+    "TaxSetting",
+]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SessionsAppConfig(AppConfig):
+    """Order sessions: per-app JWE checkout tokens, their keys, and submitting them."""
+
+    name = "sessions_app"
+    label = "sessions_app"
+    verbose_name = "Order sessions"
+    default_auto_field = "django.db.models.BigAutoField"
