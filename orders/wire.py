@@ -1,0 +1,277 @@
+"""Orders, invoices, payments and timeline entries in their wire form.
+
+The Wix Pricing Plans v2 shape (contract section 4): REST key names (``id``, ``createdDate``,
+``updatedDate``), ISO 8601 UTC timestamps with milliseconds and ``Z``, money as decimal
+strings, enums as their names, and the fields the official client's types mark "always
+present" emitted even when empty. Absent optional values are left out, never sent as null.
+
+The API responses and the domain events (the outbox) both use these functions, so a webhook
+receiver sees exactly what a REST client sees. Rendering an order runs no query when its buyer
+is selected and its pause periods are prefetched (see ``orders.selectors``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from config import clock
+from config.money import to_wire as money
+from orders.models import (
+    Invoice,
+    Order,
+    OrderStatus,
+    OrderTimelineEntry,
+    Payment,
+    PricingModel,
+)
+
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+CLOSED_STATUSES = frozenset({OrderStatus.CANCELED, OrderStatus.ENDED})
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """``2026-11-23T16:44:45.374Z``: what JavaScript's ``Date.toISOString()`` produces."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _guid(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _compact(body: dict[str, Any]) -> dict[str, Any]:
+    """Drop the keys whose value is None: optional fields are absent, never null."""
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
+    """The Order of contract section 4. ``full`` adds ``formData.submissionData`` (FULL set)."""
+    is_recurring = order.pricing_model == PricingModel.SUBSCRIPTION
+    cycles = _cycles(order)
+    current = _current_cycle(order)
+    return _compact(
+        {
+            "id": str(order.id),
+            "planId": str(order.plan_id),
+            "subscriptionId": str(order.subscription_id),
+            "wixPayOrderId": _guid(order.wix_pay_order_id),
+            "buyer": {
+                "memberId": str(order.buyer.member_id),
+                "contactId": str(order.buyer.contact_id),
+            },
+            "priceDetails": price_details_to_wire(order),
+            "pricing": {**recurrence_to_wire(order), "prices": list(order.prices or [])},
+            "type": order.type,
+            "orderMethod": order.order_method or None,
+            "status": order.status,
+            "autoRenewCanceled": order.auto_renew_canceled if is_recurring else None,
+            "cancellation": _cancellation(order),
+            "lastPaymentStatus": order.last_payment_status,
+            "startDate": timestamp(order.start_date),
+            "endDate": timestamp(order.end_date),
+            "pausePeriods": [_pause_period(p) for p in _pause_periods(order)],
+            "freeTrialDays": order.free_trial_days if is_recurring else None,
+            "earliestEndDate": timestamp(order.earliest_end_date),
+            "currentCycle": current,
+            "cycles": cycles,
+            "planName": order.plan_name,
+            "planDescription": order.plan_description or "",
+            "planPrice": money(order.plan_price, order.currency),
+            "createdDate": timestamp(order.created_date),
+            "updatedDate": timestamp(order.updated_date),
+            "formData": _form_data(order, full=full),
+        }
+    )
+
+
+def recurrence_to_wire(order: Order) -> dict[str, Any]:
+    """One of ``subscription``, ``singlePaymentForDuration``, ``singlePaymentUnlimited``."""
+    duration = {"count": order.duration_count or 1, "unit": order.duration_unit}
+    if order.pricing_model == PricingModel.SUBSCRIPTION:
+        return {"subscription": {"cycleDuration": duration, "cycleCount": order.cycle_count}}
+    if order.pricing_model == PricingModel.SINGLE_PAYMENT_FOR_DURATION:
+        return {"singlePaymentForDuration": duration}
+    return {"singlePaymentUnlimited": True}
+
+
+def price_details_to_wire(order: Order) -> dict[str, Any]:
+    """The deprecated ``priceDetails``, still referenced by the client's result types."""
+    currency = order.currency
+    body: dict[str, Any] = {
+        **recurrence_to_wire(order),
+        "subtotal": money(order.subtotal, currency),
+        "discount": money(order.discount, currency),
+        "total": money(order.total, currency),
+        "planPrice": money(order.plan_price, currency),
+        "currency": currency,
+    }
+    if order.tax_name or order.tax_rate:
+        body["tax"] = {
+            "name": order.tax_name,
+            "includedInPrice": bool(order.tax_included),
+            "rate": format(Decimal(order.tax_rate).quantize(Decimal("0.01")), "f"),
+            "amount": money(order.tax_amount, currency),
+        }
+    if order.pricing_model == PricingModel.SUBSCRIPTION and order.free_trial_days:
+        body["freeTrialDays"] = order.free_trial_days
+    if order.coupon_code:
+        body["coupon"] = {
+            "code": order.coupon_code,
+            "amount": money(order.discount, currency),
+            "id": str(order.coupon_id) if order.coupon_id else ZERO_GUID,
+        }
+    return body
+
+
+def _is_unsaved(order: Order) -> bool:
+    """A preview order is built in memory and never stored: it has no related rows."""
+    return order._state.adding
+
+
+def _pause_periods(order: Order) -> list:
+    if _is_unsaved(order):
+        return []
+    return list(order.pause_periods.all())
+
+
+def _pause_period(period) -> dict[str, Any]:
+    return _compact(
+        {
+            "status": period.status,
+            "pauseDate": timestamp(period.pause_date),
+            "resumeDate": timestamp(period.resume_date),
+        }
+    )
+
+
+def _cancellation(order: Order) -> dict[str, Any] | None:
+    """Present once a cancellation was requested (immediate, or scheduled for the cycle end)."""
+    if not order.cancellation_cause:
+        return None
+    return _compact(
+        {
+            "requestedDate": timestamp(order.cancellation_requested_date),
+            "cause": order.cancellation_cause,
+            "effectiveAt": order.cancellation_effective_at or "UNDEFINED",
+        }
+    )
+
+
+def _cycle(cycle) -> dict[str, Any]:
+    return _compact(
+        {
+            "index": cycle.index,
+            "startedDate": timestamp(cycle.started_date),
+            "endedDate": timestamp(cycle.ended_date),
+        }
+    )
+
+
+def _cycles(order: Order) -> list[dict[str, Any]]:
+    try:
+        from orders.services.schedule import order_cycles
+    except ImportError:  # TEMPORARY until orders.services.schedule lands
+        return []
+    return [_cycle(c) for c in order_cycles(order)]
+
+
+def _current_cycle(order: Order) -> dict[str, Any] | None:
+    """Omitted once the order is over, and before it starts."""
+    if order.status in CLOSED_STATUSES:
+        return None
+    try:
+        from orders.services.schedule import current_cycle
+    except ImportError:  # TEMPORARY until orders.services.schedule lands
+        return None
+    cycle = current_cycle(order, clock.now())
+    return None if cycle is None else _cycle(cycle)
+
+
+def _form_data(order: Order, *, full: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "formId": _guid(order.form_id),
+        "submissionId": _guid(order.submission_id),
+    }
+    if full:
+        body["submissionData"] = order.submission_data or {}
+    return body
+
+
+def invoice_to_wire(invoice: Invoice) -> dict[str, Any]:
+    """An invoice with its lines (prefetch ``lines`` to render many without extra queries)."""
+    currency = invoice.currency
+    return _compact(
+        {
+            "id": str(invoice.id),
+            "number": invoice.number,
+            "orderId": str(invoice.order_id),
+            "status": invoice.status,
+            "cycleIndex": invoice.cycle_index,
+            "currency": currency,
+            "subtotal": money(invoice.subtotal, currency),
+            "discount": money(invoice.discount, currency),
+            "tax": {
+                "name": invoice.tax_name,
+                "rate": format(Decimal(invoice.tax_rate).quantize(Decimal("0.01")), "f"),
+                "amount": money(invoice.tax_amount, currency),
+            },
+            "total": money(invoice.total, currency),
+            "issuedDate": timestamp(invoice.issued_date),
+            "paidDate": timestamp(invoice.paid_date),
+            "lines": [
+                {
+                    "position": line.position,
+                    "kind": line.kind,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unitPrice": money(line.unit_price, currency),
+                    "amount": money(line.amount, currency),
+                }
+                for line in invoice.lines.all()
+            ],
+        }
+    )
+
+
+def payment_to_wire(payment: Payment) -> dict[str, Any]:
+    """A payment; receipts attach to its ``transactionId``."""
+    return _compact(
+        {
+            "id": str(payment.id),
+            "transactionId": payment.transaction_id,
+            "orderId": str(payment.order_id),
+            "invoiceId": _guid(payment.invoice_id),
+            "amount": money(payment.amount, payment.currency),
+            "currency": payment.currency,
+            "status": payment.status,
+            "method": payment.method,
+            "failureReason": payment.failure_reason or None,
+            "createdDate": timestamp(payment.created_date),
+        }
+    )
+
+
+def timeline_to_wire(entry: OrderTimelineEntry) -> dict[str, Any]:
+    """One line of an order's history: who did what, and the status before and after."""
+    return _compact(
+        {
+            "id": entry.pk,
+            "date": timestamp(entry.at),
+            "actor": _compact(
+                {
+                    "kind": entry.actor_kind,
+                    "id": entry.actor_id or None,
+                    "label": entry.actor_label or None,
+                }
+            ),
+            "action": entry.action,
+            "statusBefore": entry.status_before or None,
+            "statusAfter": entry.status_after or None,
+            "reason": entry.reason or None,
+            "data": entry.data or {},
+        }
+    )
