@@ -92,6 +92,6 @@ def parse_delta(text: str) -> timedelta:
     if match:
         return timedelta(**{_UNITS[match.group(2).lower()]: int(match.group(1))})
     parsed = parse_duration(text or "")
-    if parsed is None or not (text or "").strip().upper().startswith(("P", "-P")):
+    if parsed is None or not (text or "").strip().upper().startswith("P"):
         raise ValueError(f"'{text}' is not a duration: use 30d, 12h, 45m, 2w or ISO 8601 (P1DT2H)")
     return parsed

@@ -1,0 +1,105 @@
+"""What the owner can put in the catalogue: every bad entry is refused and nothing is stored."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from config.errors import InvalidError
+from orders.models import Coupon, DiscountType, Plan, PricingModel, TaxSetting
+from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_negative_price_is_refused(plan_factory):
+    with pytest.raises(InvalidError) as err:
+        plan_factory(name="Negative", price="-1.00")
+    assert "price" in err.value.message
+    assert not Plan.objects.filter(name="Negative").exists()
+
+
+@pytest.mark.parametrize("currency", ["EURO", "eur", "XYZ", "", "12"])
+def test_currency_must_be_iso_4217(plan_factory, currency):
+    with pytest.raises(InvalidError) as err:
+        plan_factory(name="Odd money", currency=currency)
+    assert "currency" in err.value.message
+    assert not Plan.objects.filter(name="Odd money").exists()
+
+
+def test_price_may_not_have_more_decimals_than_the_currency(plan_factory):
+    with pytest.raises(InvalidError):
+        plan_factory(name="Yen", price="10.5", currency="JPY")
+    assert plan_factory(name="Yen", price="10", currency="JPY").price == Decimal("10")
+
+
+@pytest.mark.parametrize("days", [0, 1000])
+def test_trial_days_must_be_between_1_and_999(plan_factory, days):
+    with pytest.raises(InvalidError) as err:
+        plan_factory(name="Trial", free_trial_days=days)
+    assert "free_trial_days" in err.value.message
+
+
+@pytest.mark.parametrize("days", [1, 999])
+def test_trial_days_at_the_bounds_are_accepted(plan_factory, days):
+    assert plan_factory(free_trial_days=days).free_trial_days == days
+
+
+def test_free_trial_is_for_subscriptions_only(plan_factory):
+    with pytest.raises(InvalidError) as err:
+        plan_factory(pricing_model=PricingModel.SINGLE_PAYMENT_UNLIMITED, free_trial_days=7)
+    assert "subscriptions" in err.value.message
+
+
+def test_cycle_count_is_at_most_2000(plan_factory):
+    with pytest.raises(InvalidError):
+        plan_factory(cycle_count=2001)
+
+
+def test_unlimited_plan_has_no_duration_and_no_end(plan_factory):
+    plan = plan_factory(pricing_model=PricingModel.SINGLE_PAYMENT_UNLIMITED)
+    assert plan.duration_unit == ""
+    assert plan.is_unlimited
+
+
+def test_subscription_with_zero_cycles_renews_until_canceled(plan_factory):
+    assert plan_factory(cycle_count=0).is_unlimited
+    assert not plan_factory(cycle_count=12).is_unlimited
+
+
+def test_duplicate_coupon_code_is_refused_in_any_case(db):
+    coupon_upsert(code="SAVE10", discount_type=DiscountType.PERCENT, value=Decimal("10"))
+    duplicate = Coupon(code="save10", discount_type=DiscountType.PERCENT, value=Decimal("5"))
+    with pytest.raises(Exception) as err:
+        duplicate.full_clean()
+    assert "already exists" in str(err.value)
+    assert Coupon.objects.count() == 1
+
+
+def test_percent_coupon_cannot_exceed_100(db):
+    with pytest.raises(InvalidError):
+        coupon_upsert(code="FREEMONEY", discount_type=DiscountType.PERCENT, value=Decimal("150"))
+    assert not Coupon.objects.filter(code="FREEMONEY").exists()
+
+
+def test_coupon_validity_must_end_after_it_starts(db, clock):
+    with pytest.raises(InvalidError):
+        coupon_upsert(
+            code="BACKWARDS",
+            value=Decimal("5"),
+            valid_from=clock.now,
+            valid_until=clock.now,
+        )
+
+
+def test_tax_rate_is_between_0_and_100(db):
+    with pytest.raises(InvalidError):
+        tax_set(name="VAT", rate=Decimal("101"), included_in_price=True)
+    tax = tax_set(name="VAT", rate=Decimal("25"), included_in_price=False)
+    assert TaxSetting.current().rate == Decimal("25.00")
+    assert tax.pk == 1
+
+
+def test_without_a_tax_setting_the_rate_is_zero(db):
+    assert TaxSetting.current().rate == 0
