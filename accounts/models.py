@@ -64,7 +64,9 @@ class ApiToken(models.Model):
         MEMBER = "MEMBER", "member"
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    app = models.ForeignKey(App, null=True, blank=True, on_delete=models.CASCADE, related_name="tokens")
+    app = models.ForeignKey(
+        App, null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
+    )
     member = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
     )

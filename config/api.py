@@ -38,9 +38,7 @@ def application_error(
 ) -> dict[str, Any]:
     return {
         "message": message,
-        "details": {
-            "applicationError": {"code": code, "description": message, "data": data or {}}
-        },
+        "details": {"applicationError": {"code": code, "description": message, "data": data or {}}},
     }
 
 
@@ -81,9 +79,19 @@ def flatten_drf_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     return [violation(prefix or "body", str(detail), _rule_of(detail))]
 
 
+_RULES = {
+    "required": "REQUIRED_FIELD",
+    "null": "REQUIRED_FIELD",
+    "max_value": "MAX",
+    "min_value": "MIN",
+    "max_length": "MAX_LENGTH",
+    "min_length": "MIN_LENGTH",
+    "invalid_sort_field": "invalid_sort_field",  # a ruleName the Wix contract declares
+}
+
+
 def _rule_of(detail: Any) -> str:
-    code = getattr(detail, "code", None)
-    return {"required": "REQUIRED_FIELD", "null": "REQUIRED_FIELD"}.get(code, "FORMAT")
+    return _RULES.get(getattr(detail, "code", None), "FORMAT")
 
 
 def wix_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -67,7 +67,8 @@ def advance_shared(delta: timedelta) -> datetime:
     """Move the shared test clock (every process) forward by ``delta``."""
     if not settings.TALLY_TEST_CLOCK:
         raise TestClockDisabled(
-            "The test clock is off. Start the server and worker with TALLY_TEST_CLOCK=1 to move time."
+            "The test clock is off. Start the server and the worker with TALLY_TEST_CLOCK=1 "
+            "to move time."
         )
     if delta < timedelta():
         raise ValueError("the clock only moves forward")

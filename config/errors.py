@@ -18,7 +18,11 @@ class DomainError(Exception):
     message: str = "The request was refused."
 
     def __init__(
-        self, message: str | None = None, *, code: str | None = None, data: dict[str, Any] | None = None
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        data: dict[str, Any] | None = None,
     ) -> None:
         self.message = message or self.message
         self.code = code or self.code

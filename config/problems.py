@@ -1,8 +1,8 @@
 """RFC 7807 problem details, the error format of the receipts API (/order-management/...).
 
-    {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "...",
-     "instance": "/order-management/v1/receipt/abc",
-     "invalidParams": [{"name": "orderLines[2].taxAmount", "reason": "..."}]}
+{"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "...",
+ "instance": "/order-management/v1/receipt/abc",
+ "invalidParams": [{"name": "orderLines[2].taxAmount", "reason": "..."}]}
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ class InvoiceNumber(models.Model):
 
     last = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"last invoice number {self.last}"
+
 
 class Invoice(models.Model):
     class Status(models.TextChoices):
@@ -67,6 +70,9 @@ class InvoiceLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position")
         ]
+
+    def __str__(self) -> str:
+        return self.description
 
 
 class Payment(models.Model):

@@ -8,7 +8,7 @@ import pytest
 
 from config.errors import InvalidError
 from orders.models import Coupon, DiscountType, Plan, PricingModel, TaxSetting
-from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
+from orders.services.catalogue import coupon_upsert, tax_set
 
 pytestmark = pytest.mark.django_db
 
