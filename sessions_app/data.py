@@ -15,6 +15,8 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 DEFAULT_TTL_SECONDS = 86400
+MIN_TTL_SECONDS = 60
+MAX_TTL_SECONDS = 172800  # 48 h: key versions stay decrypt-only this long after rotation
 
 
 class ContractSwitchType(StrEnum):

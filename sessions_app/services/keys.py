@@ -17,10 +17,10 @@ from accounts.actors import Actor
 from accounts.models import App
 from config import clock
 from sessions_app import codec, keys
+from sessions_app.data import MAX_TTL_SECONDS
 from sessions_app.errors import SessionKeyError
 from sessions_app.models import SessionKeyVersion
 
-MAX_TTL_SECONDS = 172800
 GRACE = timedelta(seconds=MAX_TTL_SECONDS + codec.LEEWAY_SECONDS)
 
 
