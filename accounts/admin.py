@@ -52,6 +52,10 @@ class AppAdmin(admin.ModelAdmin):
     inlines = [ApiTokenInline]
     actions = ["rotate_token"]
 
+    def get_inlines(self, request, obj):
+        # A new app has no tokens yet; its first token is shown once after saving.
+        return self.inlines if obj else []
+
     @admin.display(description="scopes")
     def scope_list(self, obj: App) -> str:
         return ", ".join(obj.scopes) or "none"
