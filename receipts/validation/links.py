@@ -78,7 +78,11 @@ def _https_problem(value: str) -> str | None:
         _https_validator(value)
     except ValidationError:
         return "must be a valid https:// URL with a host name"
-    if "@" in (urlsplit(value).netloc or ""):
+    try:
+        netloc = urlsplit(value).netloc
+    except ValueError:
+        return "must be a valid https:// URL with a host name"
+    if "@" in netloc:
         return "must not contain a user name or password"
     return None
 

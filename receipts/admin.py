@@ -1,0 +1,135 @@
+"""The site owner's read-only view of receipts, images and order metadata.
+
+For the order page (orders/admin.py), either add ``PaymentReceiptInline`` to the order
+admin's ``inlines``, or render ``{% load receipts %}{% payment_receipt payment %}`` in a
+template; both show the receipt, image and link of each payment and change nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+
+from orders.models import Payment
+from receipts.models import OrderMetadata, Receipt, ReceiptImage, ReceiptLine
+from receipts.selectors import (
+    SUMMARY_DEFER,
+    SUMMARY_PREFETCH,
+    SUMMARY_SELECT,
+    receipt_summary,
+)
+
+
+class ReadOnlyMixin:
+    """Receipts and images are immutable and metadata is the merchant's to set: the admin
+    shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentReceiptInline(ReadOnlyMixin, admin.StackedInline):
+    """Each payment of the order with its receipt, image and link (read-only)."""
+
+    model = Payment
+    extra = 0
+    fields = ("transaction_id", "status", "amount", "currency", "receipt")
+    readonly_fields = fields
+    verbose_name = "payment receipt"
+    verbose_name_plural = "payment receipts"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*SUMMARY_SELECT)
+            .prefetch_related(*SUMMARY_PREFETCH)
+            .defer(*SUMMARY_DEFER)
+        )
+
+    @admin.display(description="receipt, link and image")
+    def receipt(self, payment: Payment) -> str:
+        return render_to_string(
+            "receipts/payment_receipt.html", {"summary": receipt_summary(payment)}
+        )
+
+
+def thumbnail(image: ReceiptImage | None) -> str:
+    if image is None:
+        return "-"
+    url = reverse("receipts:image", args=[image.image_id])
+    return format_html(
+        '<img src="{}" alt="{}" style="max-height: 80px; max-width: 160px;" loading="lazy">',
+        url,
+        image.image_id,
+    )
+
+
+@admin.register(ReceiptImage)
+class ReceiptImageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("image_id", "preview", "format", "width", "height", "size", "at")
+    list_filter = ("format",)
+    search_fields = ("image_id", "sha256")
+    fields = ("image_id", "preview", "format", "width", "height", "size", "sha256", "at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
+
+    @admin.display(description="image")
+    def preview(self, image: ReceiptImage) -> str:
+        return thumbnail(image)
+
+
+class ReceiptLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReceiptLine
+    extra = 0
+    fields = (
+        "position",
+        "product_id",
+        "description",
+        "quantity",
+        "quantity_unit",
+        "amount_excluding_tax",
+        "tax_amount",
+        "tax_percentage",
+        "amount_including_tax",
+        "discount",
+        "product_url",
+    )
+    readonly_fields = fields
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("payment", "currency", "total_amount", "shipping_amount", "at")
+    search_fields = ("payment__transaction_id",)
+    fields = ("payment", "currency", "shipping_amount", "total_amount", "at", "written_by")
+    readonly_fields = fields
+    inlines = [ReceiptLineInline]
+    list_select_related = ("payment",)
+
+
+@admin.register(OrderMetadata)
+class OrderMetadataAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("payment", "category", "order_details_url", "image", "version", "at")
+    list_filter = ("category",)
+    search_fields = ("payment__transaction_id", "order_details_url")
+    fields = ("payment", "category", "order_details_url", "image", "preview", "version", "at")
+    readonly_fields = fields
+    list_select_related = ("payment", "image")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("image__data")
+
+    @admin.display(description="image")
+    def preview(self, metadata: OrderMetadata) -> str:
+        return thumbnail(metadata.image)

@@ -1,0 +1,1 @@
+"""The Vipps Order Management v1 (draft) wire format: /order-management/v1/..."""

@@ -1,0 +1,126 @@
+"""Views of the receipts API: parse, call one service, render. Errors are problem+json."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.urls import reverse
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.caller import caller_of
+from accounts.scopes import RECEIPTS_MANAGE, RECEIPTS_READ
+from receipts.api.problems import ProblemJSONParser, problem_exception_handler
+from receipts.api.serializers import (
+    ImageSerializer,
+    OrderSerializer,
+    ReceiptSerializer,
+    receipt_body,
+)
+from receipts.errors import ImageNotFound
+from receipts.selectors import image_visible_to
+from receipts.services.images import image_get, image_upload
+from receipts.services.order_metadata import (
+    metadata_snapshot,
+    order_metadata_get,
+    order_metadata_replace,
+)
+from receipts.services.receipts import receipt_get, receipt_store
+
+# Served images can never become a document that runs anything, wherever they are opened.
+IMAGE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "private, max-age=86400",
+}
+
+
+class ReceiptsAPIView(APIView):
+    parser_classes = [ProblemJSONParser]
+
+    def get_exception_handler(self):
+        return problem_exception_handler
+
+    def actor(self, request: Request):
+        return caller_of(request).actor
+
+    def valid(self, serializer_class, request: Request):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+
+class ImageUploadView(ReceiptsAPIView):
+    """POST /order-management/v1/image: 201 on the first upload, 200 on an exact replay."""
+
+    required_scopes = RECEIPTS_MANAGE
+
+    def post(self, request: Request) -> Response:
+        data = self.valid(ImageSerializer, request).validated_data
+        upload = image_upload(image_id=data["imageId"], src=data["src"], actor=self.actor(request))
+        location = reverse("receipts:image", args=[upload.image.image_id])
+        return Response(
+            {"imageId": upload.image.image_id},
+            status=201 if upload.created else 200,
+            headers={"Location": location},
+        )
+
+
+class ImageFileView(ReceiptsAPIView):
+    """GET /order-management/v1/image/{imageId}: the bytes, for apps with RECEIPTS.READ, the
+    site owner, and the member whose order shows the image. Anyone else gets a 404."""
+
+    def get(self, request: Request, image_id: str) -> HttpResponse:
+        image = image_get(image_id)
+        if not image_visible_to(caller_of(request), image):
+            raise ImageNotFound(f"No image has the imageId '{image_id}'.")
+        etag = f'"{image.sha256}"'
+        headers = {**IMAGE_HEADERS, "ETag": etag}
+        if etag in request.headers.get("If-None-Match", ""):
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(
+            bytes(image.data),
+            content_type=image.content_type,
+            headers={
+                **headers,
+                "Content-Disposition": f'inline; filename="{image.filename}"',
+            },
+        )
+
+
+class ReceiptView(ReceiptsAPIView):
+    """POST|GET /order-management/v1/receipt/{transactionId}."""
+
+    required_scopes = {"GET": RECEIPTS_READ, "POST": RECEIPTS_MANAGE}
+
+    def post(self, request: Request, transaction_id: str) -> Response:
+        serializer = self.valid(ReceiptSerializer, request)
+        receipt = receipt_store(
+            transaction_id=transaction_id,
+            actor=self.actor(request),
+            **serializer.service_kwargs(),
+        )
+        location = reverse("receipts:receipt", args=[transaction_id])
+        return Response(receipt_body(receipt), status=201, headers={"Location": location})
+
+    def get(self, request: Request, transaction_id: str) -> Response:
+        return Response(receipt_body(receipt_get(transaction_id)))
+
+
+class OrderView(ReceiptsAPIView):
+    """PUT|GET /order-management/v1/order/{transactionId}."""
+
+    required_scopes = {"GET": RECEIPTS_READ, "PUT": RECEIPTS_MANAGE}
+
+    def put(self, request: Request, transaction_id: str) -> Response:
+        serializer = self.valid(OrderSerializer, request)
+        metadata = order_metadata_replace(
+            transaction_id=transaction_id,
+            actor=self.actor(request),
+            **serializer.service_kwargs(),
+        )
+        return Response(metadata_snapshot(metadata))
+
+    def get(self, request: Request, transaction_id: str) -> Response:
+        return Response(metadata_snapshot(order_metadata_get(transaction_id)))

@@ -1,0 +1,1 @@
+"""The only code that writes receipts, images and order metadata."""

@@ -1,0 +1,19 @@
+"""``{% load receipts %}``: the receipt of a payment on the admin order page or a member page."""
+
+from __future__ import annotations
+
+from django import template
+
+from receipts.selectors import receipt_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("receipts/payment_receipt.html")
+def payment_receipt(payment):
+    return {"summary": receipt_summary(payment)}
+
+
+@register.inclusion_tag("receipts/member_receipt.html")
+def member_receipt(payment):
+    return {"summary": receipt_summary(payment)}

@@ -1,0 +1,220 @@
+"""POST /order-management/v1/image and GET .../image/{imageId}, over real HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from receipts.models import ReceiptImage
+from tests.receipts import images as img
+from tests.receipts.conftest import assert_problem, image_body, names, order_meta, reason_of
+from tests.receipts.corpus import CASES
+
+UPLOAD = "/order-management/v1/image"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_first_upload_is_201_with_the_image_id(api, merchant):
+    # when
+    reply = api.post(UPLOAD, image_body("laptop_image4433"), token=merchant)
+    # then
+    assert reply.status == 201
+    assert reply.body == {"imageId": "laptop_image4433"}
+    assert reply.headers["location"] == f"{UPLOAD}/laptop_image4433"
+    stored = ReceiptImage.objects.get(image_id="laptop_image4433")
+    assert (stored.format, stored.width, stored.height) == ("PNG", 200, 200)
+
+
+def test_same_id_with_same_bytes_is_an_idempotent_replay(api, merchant):
+    # given
+    body = image_body("logo", img.jpeg(300, 300))
+    api.post(UPLOAD, body, token=merchant)
+    # when
+    again = api.post(UPLOAD, body, token=merchant)
+    # then
+    assert again.status == 200
+    assert again.body == {"imageId": "logo"}
+    assert ReceiptImage.objects.filter(image_id="logo").count() == 1
+
+
+def test_same_id_with_different_bytes_is_a_409_and_keeps_the_first(api, merchant):
+    # given
+    first = img.png(200, 200)
+    api.post(UPLOAD, image_body("logo", first), token=merchant)
+    # when
+    reply = api.post(UPLOAD, image_body("logo", img.png(300, 300)), token=merchant)
+    # then
+    assert_problem(reply, 409)
+    assert reply.body["code"] == "IMAGE_EXISTS"
+    assert bytes(ReceiptImage.objects.get(image_id="logo").data) == first
+
+
+@pytest.mark.parametrize(
+    "image_id",
+    ["", "has space", "x" * 129, "trailing-newline\n", "ünïcode", "slash/id", "semi;colon", 42],
+)
+def test_image_id_must_be_1_to_128_of_the_spec_characters(api, merchant, image_id):
+    reply = api.post(UPLOAD, image_body(image_id), token=merchant)
+    assert_problem(reply, 400)
+    assert names(reply) == ["imageId"]
+
+
+def test_image_id_of_128_spec_characters_is_accepted(api, merchant):
+    image_id = ("Ab0-_." * 22)[:128]
+    assert api.post(UPLOAD, image_body(image_id), token=merchant).status == 201
+
+
+@pytest.mark.parametrize("kind", ["url", "BASE64", "", None])
+def test_type_must_be_base64(api, merchant, kind):
+    reply = api.post(UPLOAD, image_body(type=kind), token=merchant)
+    assert_problem(reply, 400)
+    assert names(reply) == ["type"]
+
+
+def test_every_missing_field_is_named(api, merchant):
+    reply = api.post(UPLOAD, {}, token=merchant)
+    assert_problem(reply, 400)
+    assert sorted(names(reply)) == ["imageId", "src", "type"]
+
+
+def test_src_must_be_a_string(api, merchant):
+    reply = api.post(UPLOAD, image_body(src=["iVBOR"]), token=merchant)
+    assert_problem(reply, 400)
+    assert names(reply) == ["src"]
+
+
+def test_unknown_fields_are_refused(api, merchant):
+    reply = api.post(UPLOAD, image_body(sortOrder=1), token=merchant)
+    assert_problem(reply, 400)
+    assert names(reply) == ["sortOrder"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_corpus_file_gets_its_expected_answer(api, merchant, case):
+    # when
+    reply = api.post(UPLOAD, image_body("corpus", src=case.src), token=merchant)
+    # then
+    assert reply.status == case.status, reply.body
+    if case.status == 400:
+        assert_problem(reply, 400)
+        assert names(reply) == ["src"]
+        assert case.reason in reason_of(reply, "src")
+    assert ReceiptImage.objects.filter(image_id="corpus").exists() == (case.status == 201)
+
+
+def test_refused_upload_of_a_taken_id_is_a_conflict_not_a_validation_error(api, merchant):
+    # given: the id exists; the new bytes are not even an image
+    api.post(UPLOAD, image_body("logo"), token=merchant)
+    # when
+    reply = api.post(UPLOAD, image_body("logo", b"GIF89a-not-really"), token=merchant)
+    # then
+    assert_problem(reply, 409)
+
+
+def test_body_over_the_upload_limit_is_a_413_problem(api, merchant):
+    reply = api.request(
+        "POST",
+        UPLOAD,
+        token=merchant,
+        data=b"{" + b" " * (4 * 1024 * 1024 + 1) + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert_problem(reply, 413)
+
+
+def test_upload_needs_credentials(api):
+    reply = api.post(UPLOAD, image_body())
+    assert_problem(reply, 401)
+    assert reply.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_upload_needs_the_manage_scope(api, reader):
+    reply = api.post(UPLOAD, image_body(), token=reader)
+    assert_problem(reply, 403)
+    assert "RECEIPTS.MANAGE" in reply.body["detail"]
+
+
+# --- serving the bytes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "filename"),
+    [(img.png(200, 200), "image/png", "logo.png"), (img.jpeg(200, 200), "image/jpeg", "logo.jpg")],
+)
+def test_image_is_served_with_its_type_nosniff_and_a_sandboxing_csp(
+    api, merchant, reader, data, content_type, filename
+):
+    # given
+    api.post(UPLOAD, image_body("logo", data), token=merchant)
+    # when
+    reply = api.get(f"{UPLOAD}/logo", token=reader)
+    # then
+    assert reply.status == 200
+    assert reply.raw == data
+    assert reply.headers["content-type"] == content_type
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert reply.headers["content-disposition"] == f'inline; filename="{filename}"'
+    csp = reply.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp
+
+
+def test_image_with_markup_in_its_metadata_is_still_served_as_an_image(api, merchant, reader):
+    # given: a valid JPEG whose comment segment holds HTML
+    data = img.jpeg_with_comment(b"<html><script>alert(1)</script></html>")
+    api.post(UPLOAD, image_body("tricky", data), token=merchant)
+    # when
+    reply = api.get(f"{UPLOAD}/tricky", token=reader)
+    # then
+    assert reply.headers["content-type"] == "image/jpeg"
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in reply.headers["content-security-policy"]
+
+
+def test_repeated_fetch_with_its_etag_is_304(api, merchant, reader):
+    api.post(UPLOAD, image_body("logo"), token=merchant)
+    etag = api.get(f"{UPLOAD}/logo", token=reader).headers["etag"]
+    reply = api.get(f"{UPLOAD}/logo", token=reader, headers={"If-None-Match": etag})
+    assert reply.status == 304
+
+
+def test_unknown_image_is_a_404_problem(api, reader):
+    assert_problem(api.get(f"{UPLOAD}/nope", token=reader), 404)
+
+
+def test_image_bytes_need_the_read_scope(api, merchant, writer):
+    api.post(UPLOAD, image_body("logo"), token=merchant)
+    assert_problem(api.get(f"{UPLOAD}/logo", token=writer), 404)
+
+
+def test_site_owner_sees_every_image(api, merchant, owner):
+    # given
+    api.post(UPLOAD, image_body("logo"), token=merchant)
+    # when
+    reply = api.get(f"{UPLOAD}/logo", headers=_session_of(api, "owner", "owner-pass-123"))
+    # then
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "image/png"
+
+
+def test_member_sees_the_image_of_their_order_and_other_member_does_not(
+    api, merchant, payment, other_member
+):
+    # given: the image is shown on the order of `member` (alice)
+    api.post(UPLOAD, image_body("ticket"), token=merchant)
+    meta = order_meta(category="ticket", image={"id": "ticket"})
+    api.put(f"/order-management/v1/order/{payment.transaction_id}", meta, token=merchant)
+    # when
+    own = api.get(f"{UPLOAD}/ticket", headers=_session_of(api, "alice", "pw-12345678"))
+    other = api.get(f"{UPLOAD}/ticket", headers=_session_of(api, "bob", "pw-12345678"))
+    # then
+    assert own.status == 200
+    assert_problem(other, 404)
+
+
+def _session_of(api, username: str, password: str) -> dict[str, str]:
+    """A browser session cookie, by signing in through the admin login form."""
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username=username, password=password)
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
