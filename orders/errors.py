@@ -1,0 +1,131 @@
+"""The order domain's errors, each with the stable code clients compare verbatim.
+
+Codes of contract section 4 are reproduced exactly, including their mixed case
+(``archived_plan`` next to ``MEMBER_REQUIRED``). Refused state transitions are one class,
+``IllegalTransition`` (409), with one code per refusal; ``TRANSITION_CODES`` lists them all
+and the README documents each.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from config.errors import ConflictError, FieldError, InvalidError, NotFoundError
+
+__all__ = [
+    "ArchivedPlan",
+    "CouponError",
+    "FieldError",
+    "IllegalTransition",
+    "InvalidStartDate",
+    "MemberNotFound",
+    "MemberRequired",
+    "OrderNotFound",
+    "PaymentError",
+    "PlanNotFound",
+    "PurchaseLimitReached",
+    "TRANSITION_CODES",
+]
+
+
+class OrderNotFound(NotFoundError):
+    code = "ORDER_NOT_FOUND"
+    message = "No order with this id."
+
+
+class PlanNotFound(NotFoundError):
+    """404 when the plan is the subject; callers raise it with ``status=400`` in a body field."""
+
+    code = "PLAN_NOT_FOUND"
+    message = "No plan with this id."
+
+    def __init__(self, message: str | None = None, *, status: int = 404, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.status = status
+
+
+class ArchivedPlan(InvalidError):
+    code = "archived_plan"
+    message = "This plan is archived and can no longer be bought."
+
+
+class MemberNotFound(InvalidError):
+    code = "member_not_found"
+    message = "No member with this id."
+
+
+class MemberRequired(InvalidError):
+    code = "MEMBER_REQUIRED"
+    message = "An online order is for a member: sign in, or name the member in onBehalf."
+
+
+class PurchaseLimitReached(InvalidError):
+    code = "purchases_limit_reached"
+    message = "The buyer already holds as many orders of this plan as it allows."
+
+
+class InvalidStartDate(InvalidError):
+    code = "invalid_start_date"
+    message = "The start date cannot be in the past."
+
+
+class CouponError(InvalidError):
+    """A coupon was refused; ``code`` is one of the contract's ``ERROR_COUPON_...`` codes."""
+
+    MESSAGES = {
+        "ERROR_COUPON_DOES_NOT_EXIST": "No coupon with this code.",
+        "ERROR_COUPON_IS_DISABLED": "This coupon is disabled.",
+        "ERROR_COUPON_IS_NOT_ACTIVE_YET": "This coupon is not valid yet.",
+        "ERROR_COUPON_HAS_EXPIRED": "This coupon has expired.",
+        "ERROR_COUPON_NOT_APPLICABLE_FOR_PLAN": "This coupon does not apply to this plan.",
+        "ERROR_COUPON_USAGE_EXCEEDED": "This coupon has been used as often as it allows.",
+        "ERROR_COUPON_LIMIT_PER_CUSTOMER_EXCEEDED": "The buyer has used this coupon already.",
+        "ERROR_INVALID_SUBTOTAL": "A coupon cannot apply to a free plan.",
+    }
+
+    def __init__(self, code: str, *, coupon_code: str, plan_id: Any) -> None:
+        super().__init__(
+            self.MESSAGES[code],
+            code=code,
+            data={"couponCode": coupon_code, "planId": str(plan_id)},
+        )
+
+
+class PaymentError(InvalidError):
+    code = "INVALID_PAYMENT"
+
+
+# Every refusal of a state change, with the sentence the API and the admin show.
+TRANSITION_CODES: dict[str, str] = {
+    "ORDER_NOT_ACTIVE": "Only an active order can be {action}.",
+    "ORDER_NOT_PAUSED": "Only a paused order can be resumed.",
+    "ORDER_IN_FREE_TRIAL": "An order cannot be paused during its free trial.",
+    "ORDER_IS_PAUSED": "A paused order's end date cannot be postponed; resume it first.",
+    "ORDER_HAS_NO_END_DATE": "This order has no end date to postpone (it runs until canceled).",
+    "END_DATE_NOT_LATER": "The new end date must be later than the current one.",
+    "ORDER_ALREADY_ENDED": "This order has already ended or been canceled.",
+    "ORDER_NOT_STARTED": "This order has not been paid yet (it is a draft).",
+    "ONLINE_ORDER_CANNOT_BE_MARKED_PAID": "Only offline orders can be marked as paid.",
+    "ORDER_ALREADY_PAID": "This order is already paid.",
+    "ORDER_IS_FREE": "This order is free: there is nothing to pay.",
+    "NEXT_PAYMENT_DATE_NOT_ALLOWED_FOR_ONE_TIME_ORDER": (
+        "A one-time payment order can only be canceled immediately."
+    ),
+    "CANCELLATION_ALREADY_SCHEDULED": (
+        "This order is already set to end at its next payment date."
+    ),
+    "ORDER_NOT_DRAFT": "Only a draft order waits for its first payment.",
+    "INVOICE_NOT_PAYABLE": "This invoice is not awaiting payment.",
+}
+
+
+class IllegalTransition(ConflictError):
+    """The order's state does not allow the requested change. Nothing was changed."""
+
+    def __init__(self, code: str, *, status: str = "", action: str = "", **data: Any) -> None:
+        message = TRANSITION_CODES[code].format(action=action or "changed")
+        super().__init__(
+            message,
+            code=code,
+            data={"status": status, **({"action": action} if action else {}), **data},
+        )

@@ -1,0 +1,191 @@
+"""When an order's cycles begin and end, computed from its anchor, trial and pauses.
+
+Boundaries are ``anchor + n x cycle`` with month ends clamped by ``relativedelta`` (Jan 31 +
+1 month = Feb 28/29, + 2 months = Mar 31), never "previous boundary + one cycle", so they never
+drift. A free trial is cycle 0 and shifts the anchor by its days. Each pause shifts every
+boundary after it by the paused time (an open pause by the time paused so far). All in UTC.
+
+The functions read an order's pause periods through ``order.pause_periods.all()``: prefetch
+them (or set them with ``pauses_set``) and nothing here runs a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from config import clock
+from orders.models import Order, OrderStatus, PausePeriod, PeriodUnit, PricingModel
+
+# More cycles than any order can have (2,000 cycles, or 999-day trials): a guard, not a rule.
+MAX_CYCLES = 100_000
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One cycle: index 0 is the free trial, paid cycles count from 1."""
+
+    index: int
+    started_date: datetime
+    ended_date: datetime | None
+
+
+def pauses_of(order: Order) -> list[PausePeriod]:
+    """The order's pause periods in pause order (none for an unsaved preview order)."""
+    if order._state.adding:
+        return []
+    return sorted(order.pause_periods.all(), key=lambda p: p.pause_date)
+
+
+def pauses_set(order: Order, periods: Iterable[PausePeriod]) -> None:
+    """Make ``order.pause_periods.all()`` answer ``periods`` without a query."""
+    queryset = PausePeriod.objects.filter(order_id=order.pk)
+    queryset._result_cache = list(periods)
+    queryset._prefetch_done = True
+    cache = getattr(order, "_prefetched_objects_cache", None) or {}
+    order._prefetched_objects_cache = {**cache, "pause_periods": queryset}
+
+
+def cycle_length(order: Order, cycles: int = 1) -> relativedelta:
+    count = (order.duration_count or 1) * cycles
+    unit = order.duration_unit or PeriodUnit.MONTH
+    return {
+        PeriodUnit.DAY: relativedelta(days=count),
+        PeriodUnit.WEEK: relativedelta(weeks=count),
+        PeriodUnit.MONTH: relativedelta(months=count),
+        PeriodUnit.YEAR: relativedelta(years=count),
+    }[unit]
+
+
+def trial_days(order: Order) -> int:
+    if order.pricing_model != PricingModel.SUBSCRIPTION:
+        return 0
+    return order.free_trial_days or 0
+
+
+def anchor(order: Order) -> datetime:
+    """Where paid cycle 1 starts before any pause: the start, moved by the free trial."""
+    return order.start_date + timedelta(days=trial_days(order))
+
+
+def planned_end(order: Order) -> datetime | None:
+    """The end as bought (no pauses, no postponement); None for orders that run until canceled."""
+    if order.pricing_model == PricingModel.SINGLE_PAYMENT_FOR_DURATION:
+        return order.start_date + cycle_length(order)
+    if order.pricing_model == PricingModel.SUBSCRIPTION and order.cycle_count:
+        return anchor(order) + cycle_length(order, order.cycle_count)
+    return None
+
+
+def last_index(order: Order) -> int | None:
+    """The index of the last paid cycle; None when cycles repeat until canceled."""
+    if order.pricing_model == PricingModel.SUBSCRIPTION:
+        return order.cycle_count or None
+    if order.pricing_model == PricingModel.SINGLE_PAYMENT_FOR_DURATION:
+        return 1
+    return None
+
+
+def _shifted(nominal: datetime, pauses: list[PausePeriod], at: datetime) -> datetime:
+    """``nominal`` pushed back by every pause that began before it (as pushed so far)."""
+    shift = timedelta()
+    for pause in pauses:
+        if pause.pause_date < nominal + shift:
+            shift += (pause.resume_date or max(at, pause.pause_date)) - pause.pause_date
+    return nominal + shift
+
+
+def boundary(order: Order, n: int, pauses: list[PausePeriod], at: datetime) -> datetime:
+    """The moment paid cycle ``n`` ends and ``n + 1`` begins (n = 0: the trial's end)."""
+    if order.pricing_model != PricingModel.SUBSCRIPTION:
+        nominal = order.start_date + cycle_length(order, n)
+    else:
+        nominal = anchor(order) + cycle_length(order, n) if n else anchor(order)
+    return _shifted(nominal, pauses, at)
+
+
+def cycle_at_index(order: Order, index: int, pauses: list[PausePeriod], at: datetime) -> Cycle:
+    """Cycle ``index`` with its dates; the last one ends at the order's end date."""
+    if order.pricing_model == PricingModel.SINGLE_PAYMENT_UNLIMITED:
+        return Cycle(1, order.start_date, order.end_date)
+    started = order.start_date if index == 0 else boundary(order, index - 1, pauses, at)
+    ended = boundary(order, index, pauses, at)
+    final = last_index(order)
+    if order.end_date is not None and (index == final or order.end_date < ended):
+        ended = order.end_date
+    return Cycle(index, started, ended)
+
+
+def first_index(order: Order) -> int:
+    return 0 if trial_days(order) else 1
+
+
+def _has_started(order: Order, at: datetime) -> bool:
+    return order.status != OrderStatus.DRAFT and order.start_date <= at
+
+
+def order_cycles(order: Order, at: datetime | None = None) -> list[Cycle]:
+    """The past cycles and the current one, oldest first (none before the order starts)."""
+    at = at or clock.now()
+    if not _has_started(order, at):
+        return []
+    pauses = pauses_of(order)
+    limit = at if order.end_date is None else min(at, order.end_date)
+    cycles: list[Cycle] = []
+    index = first_index(order)
+    final = last_index(order)
+    while len(cycles) < MAX_CYCLES:
+        cycle = cycle_at_index(order, index, pauses, at)
+        if cycles and cycle.started_date > limit:
+            break
+        if order.end_date is not None and cycle.started_date >= order.end_date and cycles:
+            break
+        cycles.append(cycle)
+        if cycle.ended_date is None or index == final or cycle.ended_date > limit:
+            break
+        index += 1
+    return cycles
+
+
+def current_cycle(order: Order, at: datetime) -> Cycle | None:
+    """The cycle running at ``at``; None before the start, after the end, or once closed."""
+    if order.status in (OrderStatus.ENDED, OrderStatus.CANCELED):
+        return None
+    if order.end_date is not None and at >= order.end_date:
+        return None
+    cycles = order_cycles(order, at)
+    return cycles[-1] if cycles else None
+
+
+def next_renewal(order: Order, pauses: list[PausePeriod], at: datetime) -> datetime | None:
+    """When the cycle after the current one begins (a payment is due); None if none follows."""
+    index = order.current_cycle_index
+    if order.pricing_model != PricingModel.SUBSCRIPTION or index is None:
+        return None
+    final = last_index(order)
+    if final is not None and index >= final:
+        return None
+    return boundary(order, index, pauses, at)
+
+
+def next_transition(order: Order, at: datetime) -> datetime | None:
+    """The next moment time alone changes the order (what the clock waits for)."""
+    if order.status == OrderStatus.PENDING:
+        return order.start_date
+    if order.status != OrderStatus.ACTIVE:
+        return None
+    candidates = [order.end_date]
+    if not order.auto_renew_canceled:
+        candidates.append(next_renewal(order, pauses_of(order), at))
+    due = [c for c in candidates if c is not None]
+    return min(due) if due else None
+
+
+def status_for_dates(order: Order, at: datetime) -> str:
+    """The status a started, unpaused order has at ``at`` judged by its dates alone."""
+    if order.end_date is not None and order.end_date <= at:
+        return OrderStatus.CANCELED if order.cancellation_cause else OrderStatus.ENDED
+    return OrderStatus.PENDING if order.start_date > at else OrderStatus.ACTIVE

@@ -1,0 +1,313 @@
+"""Each change of an order's state, applied in memory to a locked order.
+
+One function per transition; the public services (lifecycle, checkout, payments), the clock
+and the action preview all call these, so a rule lives in exactly one place. Each one sets
+the fields, the next clock moment, the timeline entry and the events, collecting the rows in
+``Changes``; the caller guards first (``orders.services.rules``) and writes after.
+Paired transitions name their inverse: pause/resume, and start/end.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from accounts.actors import Actor, ActorKind
+from orders.models import (
+    CancellationCause,
+    CancellationEffectiveAt,
+    Invoice,
+    Order,
+    OrderStatus,
+    OrderType,
+    PausePeriod,
+    PausePeriodStatus,
+    Payment,
+    PaymentStatus,
+    PricingModel,
+)
+from orders.services import schedule
+from orders.services.changes import Changes
+from orders.services.invoicing import invoice_issue, invoice_settle, payment_record
+
+CLOSED = (OrderStatus.ENDED, OrderStatus.CANCELED)
+DATE_FIELDS = ("start_date", "planned_end_date", "end_date", "earliest_end_date")
+
+
+def dates_set(order: Order, start: datetime) -> None:
+    """Start at ``start``; the end follows from the plan (plus any pauses and postponement)."""
+    order.start_date = start
+    order.planned_end_date = schedule.planned_end(order)
+    if order.planned_end_date is None:
+        order.end_date = order.earliest_end_date = None
+        return
+    order.earliest_end_date = order.planned_end_date + order.paused_total
+    order.end_date = order.earliest_end_date + order.postponed_total
+
+
+def settle(order: Order, changes: Changes, *fields: str) -> None:
+    """Set the next clock moment and note the changed fields."""
+    order.next_transition_at = schedule.next_transition(order, changes.at)
+    changes.touch(order, *fields)
+
+
+def started_slugs(order: Order) -> list[str]:
+    """Events of reaching the start: an offline order's first cycle is not announced."""
+    slugs = ["started"]
+    if order.type != OrderType.OFFLINE:
+        slugs.append("cycle_started")
+    return slugs
+
+
+def _cycle_extra(order: Order) -> dict[str, dict]:
+    return {"cycle_started": {"cycleNumber": order.current_cycle_index}}
+
+
+def start(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """PENDING -> ACTIVE at the start date (inverse: ``end``)."""
+    before = order.status
+    order.status = OrderStatus.ACTIVE
+    order.current_cycle_index = schedule.first_index(order)
+    settle(order, changes, "status", "current_cycle_index")
+    changes.log(order, actor=actor, action="started", before=before)
+    changes.emit(order, "updated", *started_slugs(order), extra=_cycle_extra(order))
+
+
+def status_on_payment(order: Order, at: datetime) -> str:
+    return OrderStatus.PENDING if order.start_date > at else OrderStatus.ACTIVE
+
+
+def purchase(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice | None) -> None:
+    """DRAFT -> PENDING/ACTIVE once the first invoice is paid (a late payment moves the start)."""
+    before = order.status
+    if order.start_date < changes.at:
+        dates_set(order, changes.at)
+    order.status = status_on_payment(order, changes.at)
+    trial = invoice is not None and invoice.cycle_index == 0
+    order.last_payment_status = PaymentStatus.PENDING if trial else PaymentStatus.PAID
+    order.wix_pay_order_id = order.wix_pay_order_id or uuid.uuid4()
+    slugs = ["updated", "purchased"]
+    if order.status == OrderStatus.ACTIVE:
+        order.current_cycle_index = schedule.first_index(order)
+        slugs += started_slugs(order)
+    settle(
+        order,
+        changes,
+        "status",
+        "last_payment_status",
+        "wix_pay_order_id",
+        "current_cycle_index",
+        *DATE_FIELDS,
+    )
+    changes.log(
+        order,
+        actor=actor,
+        action="paid",
+        before=before,
+        data={"invoiceId": str(invoice.pk)} if invoice else None,
+    )
+    changes.emit(order, *slugs, extra=_cycle_extra(order))
+
+
+def payment_failed(order: Order, changes: Changes, *, actor: Actor, reason: str) -> None:
+    """A charge was declined: the order waits (a draft) or is canceled (a renewal)."""
+    order.last_payment_status = PaymentStatus.FAILED
+    if order.status == OrderStatus.DRAFT:
+        settle(order, changes, "last_payment_status")
+        changes.log(order, actor=actor, action="payment_failed", before=order.status, reason=reason)
+        changes.emit(order, "updated")
+        return
+    cancel_now(order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason)
+
+
+def renew(order: Order, changes: Changes, *, actor: Actor, provider) -> None:
+    """The next cycle begins: bill it (offline: leave it unpaid; online: charge it)."""
+    cycle = (order.current_cycle_index or 0) + 1
+    if order.plan_price > 0:
+        invoice = invoice_issue(changes, order, cycle_index=cycle)
+        if invoice.total == 0:
+            invoice_settle(changes, invoice, method=None, new=True)
+        elif order.type == OrderType.OFFLINE:
+            order.last_payment_status = PaymentStatus.UNPAID
+        else:
+            outcome, reason = provider.charge(invoice=invoice, order=order)
+            if outcome != Payment.Status.SUCCEEDED:
+                payment_record(
+                    changes,
+                    invoice,
+                    status=Payment.Status.FAILED,
+                    method=provider.method,
+                    failure_reason=reason,
+                )
+                payment_failed(order, changes, actor=actor, reason=reason)
+                return
+            invoice_settle(changes, invoice, method=provider.method, new=True)
+            order.last_payment_status = PaymentStatus.PAID
+    before = order.status
+    order.current_cycle_index = cycle
+    settle(order, changes, "current_cycle_index", "last_payment_status")
+    changes.log(order, actor=actor, action="cycle_started", before=before, data={"cycle": cycle})
+    changes.emit(order, "updated", "cycle_started", extra=_cycle_extra(order))
+
+
+def end(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """The end date is reached: ENDED, or CANCELED when a cancellation was scheduled."""
+    before = order.status
+    scheduled = bool(order.cancellation_cause)
+    order.status = OrderStatus.CANCELED if scheduled else OrderStatus.ENDED
+    settle(order, changes, "status")
+    changes.log(order, actor=actor, action="canceled" if scheduled else "ended", before=before)
+    changes.emit(order, "updated", *(["canceled", "ended"] if scheduled else ["ended"]))
+
+
+def _open_pause(order: Order) -> PausePeriod | None:
+    return next((p for p in schedule.pauses_of(order) if p.resume_date is None), None)
+
+
+def pause(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """ACTIVE -> PAUSED: nothing happens to the order until it is resumed (inverse: resume)."""
+    before = order.status
+    period = PausePeriod(order=order, status=PausePeriodStatus.ACTIVE, pause_date=changes.at)
+    changes.pauses_opened.append(period)
+    schedule.pauses_set(order, [*schedule.pauses_of(order), period])
+    order.status = OrderStatus.PAUSED
+    settle(order, changes, "status")
+    changes.log(order, actor=actor, action="paused", before=before)
+    changes.emit(order, "updated", "paused")
+
+
+def _close_pause(order: Order, changes: Changes) -> timedelta:
+    period = _open_pause(order)
+    if period is None:
+        return timedelta()
+    period.status = PausePeriodStatus.ENDED
+    period.resume_date = changes.at
+    if period.pk is not None:
+        changes.pauses_closed.append(period)
+    paused = changes.at - period.pause_date
+    order.paused_total += paused
+    return paused
+
+
+def resume(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """PAUSED -> ACTIVE; the end dates move later by the time paused (inverse: pause)."""
+    before = order.status
+    paused = _close_pause(order, changes)
+    if order.end_date is not None:
+        order.end_date += paused
+    if order.earliest_end_date is not None:
+        order.earliest_end_date += paused
+    order.status = OrderStatus.ACTIVE
+    settle(order, changes, "status", "paused_total", "end_date", "earliest_end_date")
+    changes.log(
+        order,
+        actor=actor,
+        action="resumed",
+        before=before,
+        data={"pausedSeconds": int(paused.total_seconds())},
+    )
+    changes.emit(order, "updated", "resumed")
+
+
+def postpone(order: Order, changes: Changes, *, actor: Actor, end_date: datetime) -> None:
+    """A later end date; payments are not affected."""
+    before = order.status
+    previous = order.end_date
+    order.postponed_total += end_date - previous
+    order.end_date = end_date
+    settle(order, changes, "end_date", "postponed_total")
+    changes.log(
+        order,
+        actor=actor,
+        action="end_date_postponed",
+        before=before,
+        data={"from": previous.isoformat(), "to": end_date.isoformat()},
+    )
+    changes.emit(order, "updated", "end_date_postponed")
+
+
+def cause_of(actor: Actor) -> str:
+    if actor.kind == ActorKind.MEMBER:
+        return CancellationCause.MEMBER_ACTION
+    return CancellationCause.OWNER_ACTION
+
+
+def _cancellation(order: Order, changes: Changes, cause: str, effective_at: str) -> None:
+    order.cancellation_cause = cause
+    order.cancellation_effective_at = effective_at
+    order.cancellation_requested_date = changes.at
+    if order.pricing_model == PricingModel.SUBSCRIPTION:
+        order.auto_renew_canceled = True
+
+
+CANCEL_FIELDS = (
+    "cancellation_cause",
+    "cancellation_effective_at",
+    "cancellation_requested_date",
+    "auto_renew_canceled",
+)
+
+
+def cancel_now(
+    order: Order, changes: Changes, *, actor: Actor, cause: str, reason: str = ""
+) -> None:
+    """Canceled at once: the plan is unusable from now."""
+    before = order.status
+    _close_pause(order, changes)
+    _cancellation(order, changes, cause, CancellationEffectiveAt.IMMEDIATELY)
+    order.status = OrderStatus.CANCELED
+    order.end_date = changes.at
+    settle(
+        order, changes, "status", "end_date", "paused_total", "last_payment_status", *CANCEL_FIELDS
+    )
+    changes.log(
+        order,
+        actor=actor,
+        action="canceled",
+        before=before,
+        reason=reason,
+        data={"cause": cause, "effectiveAt": CancellationEffectiveAt.IMMEDIATELY},
+    )
+    had_started = before in (OrderStatus.ACTIVE, OrderStatus.PAUSED)
+    changes.emit(order, "updated", "canceled", *(["ended"] if had_started else []))
+
+
+def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: str) -> None:
+    """Keep the plan until the next payment date (a trial's end: never billed), then cancel."""
+    before = order.status
+    renewal = schedule.next_renewal(order, schedule.pauses_of(order), changes.at)
+    _cancellation(order, changes, cause, CancellationEffectiveAt.NEXT_PAYMENT_DATE)
+    if renewal is not None:
+        order.end_date = renewal
+    settle(order, changes, "end_date", *CANCEL_FIELDS)
+    changes.log(
+        order,
+        actor=actor,
+        action="cancellation_scheduled",
+        before=before,
+        data={"cause": cause, "effectiveDate": order.end_date.isoformat()},
+    )
+    changes.emit(order, "updated", "auto_renew_canceled")
+
+
+def end_now(order: Order, changes: Changes, *, actor: Actor, reason: str) -> None:
+    """Ended at once without a cancellation (e.g. replaced by an upgrade)."""
+    before = order.status
+    _close_pause(order, changes)
+    order.status = OrderStatus.ENDED
+    order.end_date = changes.at
+    settle(order, changes, "status", "end_date", "paused_total")
+    changes.log(order, actor=actor, action="ended", before=before, reason=reason)
+    changes.emit(order, "updated", "ended")
+
+
+def mark_paid(order: Order, changes: Changes, *, actor: Actor, invoices: Iterable[Invoice]) -> None:
+    """An offline order's open invoices are paid (money received outside Tally)."""
+    before = order.status
+    for invoice in invoices:
+        invoice_settle(changes, invoice, method=Payment.Method.OFFLINE, new=False)
+    order.last_payment_status = PaymentStatus.PAID
+    settle(order, changes, "last_payment_status")
+    changes.log(order, actor=actor, action="marked_as_paid", before=before)
+    changes.emit(order, "updated", "marked_as_paid")
