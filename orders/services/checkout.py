@@ -1,0 +1,270 @@
+"""Buying a plan: online orders (DRAFT until paid), offline orders, and their previews.
+
+Create and preview share every rule (plan, buyer, start date, coupon, purchase limit); a
+preview stores nothing and shows all-zero ids. Creation runs in one transaction with the
+first invoice. Two buyers' checkouts never wait for each other; one buyer's checkouts of a
+limited plan take turns on the buyer's row, and checkouts with one coupon on the coupon's row,
+so a limit or a coupon's last use admits exactly one of many simultaneous purchases.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from accounts.actors import Actor
+from accounts.models import User
+from config import clock
+from orders.errors import (
+    ArchivedPlan,
+    FieldError,
+    InvalidStartDate,
+    MemberNotFound,
+    MemberRequired,
+    PurchaseLimitReached,
+)
+from orders.models import (
+    Coupon,
+    Order,
+    OrderMethod,
+    OrderStatus,
+    OrderType,
+    Payment,
+    PaymentStatus,
+    Plan,
+)
+from orders.services import schedule, transitions
+from orders.services.changes import Changes
+from orders.services.invoicing import invoice_issue, invoice_settle
+from orders.services.pricing import Quote, coupon_use, coupon_validate, price_quote
+
+ZERO_ID = uuid.UUID(int=0)
+# A start a little in the past is "now" seen by a client whose clock runs behind ours.
+START_DATE_LEEWAY = timedelta(minutes=5)
+# Statuses in which an order counts against the plan's per-buyer purchase limit.
+HELD = (OrderStatus.DRAFT, OrderStatus.PENDING, OrderStatus.ACTIVE, OrderStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class OrderPreview:
+    order: Order
+    purchase_limit_exceeded: bool
+
+
+def _start(start_date: datetime | None, at: datetime) -> datetime:
+    if start_date is None:
+        return at
+    if start_date.tzinfo is None:
+        raise InvalidStartDate("The start date needs a time zone (UTC).")
+    if start_date < at - START_DATE_LEEWAY:
+        raise InvalidStartDate(data={"startDate": start_date.isoformat()})
+    return start_date
+
+
+def _plan_check(plan: Plan) -> None:
+    if plan.archived:
+        raise ArchivedPlan(data={"planId": str(plan.pk)})
+
+
+def purchase_limit_reached(plan: Plan, buyer: User | None) -> bool:
+    """Whether ``buyer`` already holds as many orders of ``plan`` as it allows."""
+    if plan.purchase_limit is None or buyer is None or buyer.pk is None:
+        return False
+    held = Order.objects.filter(buyer=buyer, plan=plan, status__in=HELD).count()
+    return held >= plan.purchase_limit
+
+
+def _coupon(code: str | None, plan: Plan, buyer, at: datetime, *, lock: bool) -> Coupon | None:
+    if not code:
+        return None
+    return coupon_validate(code=code, plan=plan, buyer=buyer, at=at, lock=lock)
+
+
+def order_checkout_check(
+    *, plan: Plan, buyer: User | None, start_date=None, coupon_code: str | None = None
+) -> None:
+    """Raise what ``order_create_online`` would raise for these inputs; store nothing."""
+    at = clock.now()
+    _plan_check(plan)
+    if buyer is None:
+        raise MemberRequired()
+    _start(start_date, at)
+    _coupon(coupon_code, plan, buyer, at, lock=False)
+    if purchase_limit_reached(plan, buyer):
+        raise PurchaseLimitReached(data={"planId": str(plan.pk)})
+
+
+def _new_order(plan: Plan, buyer, order_type: str, quote: Quote, start: datetime, at) -> Order:
+    order = Order(
+        buyer=buyer,
+        plan=plan,
+        type=order_type,
+        status=OrderStatus.DRAFT,
+        last_payment_status=PaymentStatus.UNPAID,
+        plan_name=plan.name,
+        plan_description=plan.description,
+        plan_price=quote.plan_price,
+        currency=plan.currency,
+        pricing_model=plan.pricing_model,
+        duration_count=plan.duration_count,
+        duration_unit=plan.duration_unit,
+        cycle_count=plan.cycle_count if plan.is_recurring else 0,
+        free_trial_days=plan.free_trial_days if plan.is_recurring else None,
+        created_date=at,
+        updated_date=at,
+        **quote.order_fields(),
+    )
+    transitions.dates_set(order, start)
+    schedule.pauses_set(order, [])
+    return order
+
+
+def _open(order: Order, changes: Changes, payment_status: str) -> list[str]:
+    """A paid (or free, or offline) order starts or waits for its start: the events to emit."""
+    order.status = transitions.status_on_payment(order, changes.at)
+    order.last_payment_status = payment_status
+    slugs = ["created", "purchased"]
+    if order.status == OrderStatus.ACTIVE:
+        order.current_cycle_index = schedule.first_index(order)
+        slugs += transitions.started_slugs(order)
+    if payment_status != PaymentStatus.NOT_APPLICABLE:
+        order.wix_pay_order_id = uuid.uuid4()
+    return slugs
+
+
+def _finish(order: Order, changes: Changes, actor: Actor, slugs: list[str]) -> Order:
+    transitions.settle(order, changes)
+    changes.log(order, actor=actor, action="created", before="")
+    changes.emit(order, *slugs, extra={"cycle_started": {"cycleNumber": order.current_cycle_index}})
+    changes.flush()
+    return order
+
+
+def _lock_buyer(buyer: User) -> None:
+    """Checkouts of one buyer take turns here, so a purchase limit is counted once per turn."""
+    User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
+
+
+def order_create_online(
+    *,
+    plan: Plan,
+    buyer: User | None,
+    actor: Actor,
+    start_date: datetime | None = None,
+    coupon_code: str | None = None,
+    order_method: str | None = None,
+    submission_id=None,
+    extra_invoice_lines: Iterable = (),
+) -> Order:
+    """An order bought on the site: DRAFT with its first invoice until that is paid.
+
+    A free plan needs no payment: the order is PENDING or ACTIVE at once.
+    """
+    _plan_check(plan)
+    if buyer is None:
+        raise MemberRequired()
+    if order_method and order_method not in OrderMethod.values:
+        raise FieldError(
+            "onBehalf.orderMethod", "is not an order method", rule="UNKNOWN_ORDER_METHOD"
+        )
+    if order_method == OrderMethod.POS and plan.is_recurring:
+        raise FieldError(
+            "onBehalf.orderMethod",
+            "POS cannot sell a recurring plan",
+            rule="RECURRING_POS_UNSUPPORTED",
+        )
+    at = clock.now()
+    start = _start(start_date, at)
+    with transaction.atomic():
+        if plan.purchase_limit is not None:
+            _lock_buyer(buyer)
+            if purchase_limit_reached(plan, buyer):
+                raise PurchaseLimitReached(data={"planId": str(plan.pk)})
+        coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
+        if coupon is not None:
+            coupon_use(coupon)
+        order = _new_order(
+            plan, buyer, OrderType.ONLINE, price_quote(plan=plan, coupon=coupon), start, at
+        )
+        order.order_method = order_method or ""
+        order.submission_id = submission_id
+        changes = Changes(at)
+        changes.touch(order)
+        if plan.is_free:
+            slugs = _open(order, changes, PaymentStatus.NOT_APPLICABLE)
+        else:
+            slugs = ["created"]
+            invoice_issue(
+                changes,
+                order,
+                cycle_index=schedule.first_index(order),
+                extra_lines=extra_invoice_lines,
+            )
+        return _finish(order, changes, actor, slugs)
+
+
+def order_create_offline(
+    *,
+    plan: Plan,
+    buyer: User | None,
+    actor: Actor,
+    start_date: datetime | None = None,
+    paid: bool = False,
+    coupon_code: str | None = None,
+    submission_id=None,
+) -> Order:
+    """An order sold outside the site: PENDING or ACTIVE at once; purchase limits do not apply."""
+    _plan_check(plan)
+    if buyer is None:
+        raise MemberNotFound()
+    at = clock.now()
+    start = _start(start_date, at)
+    with transaction.atomic():
+        coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
+        if coupon is not None:
+            coupon_use(coupon)
+        order = _new_order(
+            plan, buyer, OrderType.OFFLINE, price_quote(plan=plan, coupon=coupon), start, at
+        )
+        order.submission_id = submission_id
+        changes = Changes(at)
+        changes.touch(order)
+        if plan.is_free:
+            status = PaymentStatus.NOT_APPLICABLE
+        else:
+            status = PaymentStatus.PAID if paid else PaymentStatus.UNPAID
+            invoice = invoice_issue(changes, order, cycle_index=schedule.first_index(order))
+            if paid or invoice.total == 0:
+                invoice_settle(changes, invoice, method=Payment.Method.OFFLINE, new=True)
+        return _finish(order, changes, actor, _open(order, changes, status))
+
+
+def order_preview(
+    *,
+    plan: Plan,
+    buyer: User | None,
+    order_type: str,
+    start_date: datetime | None = None,
+    coupon_code: str | None = None,
+) -> OrderPreview:
+    """The order a checkout would create, with all-zero ids; nothing is stored or locked."""
+    _plan_check(plan)
+    at = clock.now()
+    start = _start(start_date, at)
+    coupon = _coupon(coupon_code, plan, buyer, at, lock=False)
+    shown_buyer = buyer or User(member_id=ZERO_ID, contact_id=ZERO_ID)
+    order = _new_order(
+        plan, shown_buyer, order_type, price_quote(plan=plan, coupon=coupon), start, at
+    )
+    order.id = order.subscription_id = ZERO_ID
+    changes = Changes(at, dry_run=True)
+    if order_type == OrderType.OFFLINE or plan.is_free:
+        free = plan.is_free
+        _open(order, changes, PaymentStatus.NOT_APPLICABLE if free else PaymentStatus.UNPAID)
+        order.wix_pay_order_id = None
+    order.next_transition_at = schedule.next_transition(order, at)
+    return OrderPreview(order=order, purchase_limit_exceeded=purchase_limit_reached(plan, buyer))
