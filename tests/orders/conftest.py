@@ -12,6 +12,12 @@ from orders.services.checkout import order_create_offline, order_create_online
 from orders.services.payments import invoice_pay
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Personas are created per test; a fast hasher keeps these tests about orders."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def first_invoice(order: Order) -> Invoice:
     return order.invoices.order_by("number").first()
 
@@ -32,7 +38,9 @@ def online_order(member, plan_factory):
             plan=plan, buyer=buyer, actor=Actor.member(buyer), start_date=start
         )
         if pay and order.status == "DRAFT":
-            invoice_pay(invoice=first_invoice(order), outcome="SUCCEEDED", actor=Actor.member(buyer))
+            invoice_pay(
+                invoice=first_invoice(order), outcome="SUCCEEDED", actor=Actor.member(buyer)
+            )
         return refreshed(order)
 
     return make
