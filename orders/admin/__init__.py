@@ -1,3 +1,6 @@
 """The site owner's dashboard for the pricing-plans domain. One module per area."""
 
-from orders.admin import catalogue  # noqa: F401
+from orders.admin import (
+    catalogue,  # noqa: F401
+    orders,  # noqa: F401
+)

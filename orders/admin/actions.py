@@ -1,0 +1,223 @@
+"""Order actions: a confirmation page showing each order's outcome, then one service call per order.
+
+Nothing here decides what is allowed. The confirmation page asks
+``orders.services.preview.order_action_preview`` (the same guards as the services), and the
+confirmed action calls the lifecycle service and reports each refusal with the service's own
+message, naming the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.actors import Actor
+from config.errors import DomainError
+from orders.admin.display import order_label
+from orders.models import CancellationEffectiveAt, Order
+
+BULK_LIMIT = 500
+RETURN_FIELD = "_return"
+
+
+@dataclass(frozen=True)
+class OrderAction:
+    """One owner action: its admin name, its wording, and the service it calls."""
+
+    name: str
+    label: str  # the button: "Pause"
+    done: str  # the result: "paused"
+    preview: str  # the action name order_action_preview knows
+    service: str  # the function in orders.services.lifecycle
+    fixed: dict[str, Any] = field(default_factory=dict)
+    asks_end_date: bool = False
+
+    def service_function(self) -> Callable[..., Order]:
+        from orders.services import lifecycle
+
+        return getattr(lifecycle, self.service)
+
+
+ACTIONS = (
+    OrderAction("mark_paid", "Mark as paid", "marked as paid", "mark_paid", "order_mark_paid"),
+    OrderAction("pause", "Pause", "paused", "pause", "order_pause"),
+    OrderAction("resume", "Resume", "resumed", "resume", "order_resume"),
+    OrderAction(
+        "postpone_end_date",
+        "Postpone end date",
+        "postponed",
+        "postpone_end_date",
+        "order_postpone_end_date",
+        asks_end_date=True,
+    ),
+    OrderAction(
+        "cancel_now",
+        "Cancel now",
+        "canceled",
+        "cancel",
+        "order_cancel",
+        fixed={"effective_at": CancellationEffectiveAt.IMMEDIATELY},
+    ),
+    OrderAction(
+        "cancel_at_next_payment",
+        "Cancel at the next payment date",
+        "set to end at the next payment date",
+        "cancel",
+        "order_cancel",
+        fixed={"effective_at": CancellationEffectiveAt.NEXT_PAYMENT_DATE},
+    ),
+)
+BY_NAME = {action.name: action for action in ACTIONS}
+
+
+def _admin_action(action: OrderAction):
+    def run(modeladmin, request, queryset):
+        return confirm_or_apply(modeladmin, request, queryset, action)
+
+    run.__name__ = action.name
+    return admin.action(description=f"{action.label} (selected orders)", permissions=["change"])(
+        run
+    )
+
+
+ORDER_ACTIONS = [_admin_action(action) for action in ACTIONS]
+
+
+def confirm_or_apply(modeladmin, request, queryset, action: OrderAction):
+    """The first POST shows the confirmation page; the one with ``post=yes`` applies."""
+    orders = list(queryset.select_related("buyer").order_by("-created_date")[: BULK_LIMIT + 1])
+    if len(orders) > BULK_LIMIT:
+        modeladmin.message_user(
+            request,
+            f"Select at most {BULK_LIMIT} orders at a time. Nothing was changed.",
+            messages.WARNING,
+        )
+        return None
+    end_day, date_error = _end_day(request, action)
+    if request.POST.get("post") == "yes" and not date_error:
+        apply(modeladmin, request, orders, action, end_day)
+        return _back(request)
+    return confirmation_page(modeladmin, request, orders, action, end_day, date_error)
+
+
+def arguments(action: OrderAction, order: Order, end_day: date | None) -> dict[str, Any]:
+    """The keyword arguments of the service (and of the preview) for one order."""
+    args = dict(action.fixed)
+    if action.asks_end_date:
+        args["end_date"] = new_end_date(order, end_day)
+    return args
+
+
+def new_end_date(order: Order, day: date | None) -> datetime | None:
+    """The chosen day at the order's current end time of day, in the site's time zone."""
+    if day is None:
+        return None
+    zone = timezone.get_current_timezone()
+    at = timezone.localtime(order.end_date, zone).time() if order.end_date else datetime.min.time()
+    return timezone.make_aware(datetime.combine(day, at), zone)
+
+
+def confirmation_page(modeladmin, request, orders, action, end_day, date_error):
+    from orders.services.preview import order_action_preview
+
+    actor = Actor.owner(request.user)
+    rows = []
+    for order in orders:
+        outcome = None
+        if not action.asks_end_date or end_day is not None:
+            args = arguments(action, order, end_day)
+            outcome = order_action_preview(order, action.preview, actor=actor, **args)
+        rows.append({"order": order, "label": order_label(order), "outcome": outcome})
+    allowed = sum(1 for row in rows if row["outcome"] is not None and row["outcome"].allowed)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"{action.label}: confirm",
+        "opts": modeladmin.opts,
+        "action": action,
+        "rows": rows,
+        "allowed_count": allowed,
+        "refused_count": sum(1 for row in rows if row["outcome"] and not row["outcome"].allowed),
+        "end_day": end_day.isoformat() if end_day else "",
+        "date_error": date_error,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "return_to": _safe_return(request) or "",
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/orders/order/action_confirmation.html", context)
+
+
+def apply(modeladmin, request, orders, action: OrderAction, end_day: date | None) -> None:
+    service = action.service_function()
+    actor = Actor.owner(request.user)
+    done, refused = [], []
+    for order in orders:
+        try:
+            service(order.pk, actor=actor, **arguments(action, order, end_day))
+        except DomainError as error:
+            refused.append((order, error.message))
+        else:
+            done.append(order)
+    if done:
+        names = "; ".join(order_label(order) for order in done[:10])
+        more = f" and {len(done) - 10} more" if len(done) > 10 else ""
+        count = "1 order" if len(done) == 1 else f"{len(done)} orders"
+        modeladmin.message_user(
+            request, f"{count.capitalize()} {action.done}: {names}{more}.", messages.SUCCESS
+        )
+    for order, reason in refused:
+        modeladmin.message_user(
+            request, f"Not {action.done}: {order_label(order)}. {reason}", messages.ERROR
+        )
+
+
+def buttons_for(modeladmin, request, order: Order) -> list[dict[str, Any]]:
+    """The actions offered on the order page, each with whether it applies now and why not."""
+    if not modeladmin.has_change_permission(request):
+        return []
+    from orders.services.preview import order_action_preview
+
+    actor = Actor.owner(request.user)
+    buttons = []
+    for action in ACTIONS:
+        if action.asks_end_date:
+            allowed, reason = True, ""  # the date is chosen on the confirmation page
+        else:
+            outcome = order_action_preview(order, action.preview, actor=actor, **action.fixed)
+            allowed, reason = outcome.allowed, outcome.reason
+        buttons.append({"action": action, "allowed": allowed, "reason": reason})
+    return buttons
+
+
+def _end_day(request, action: OrderAction) -> tuple[date | None, str]:
+    if not action.asks_end_date:
+        return None, ""
+    text = (request.POST.get("end_date") or "").strip()
+    if not text:
+        return None, "Choose the new end date."
+    try:
+        return date.fromisoformat(text), ""
+    except ValueError:
+        return None, f"'{text}' is not a date. Use the date picker (YYYY-MM-DD)."
+
+
+def _safe_return(request) -> str | None:
+    target = request.POST.get(RETURN_FIELD) or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _back(request):
+    target = _safe_return(request)
+    return HttpResponseRedirect(target) if target else None

@@ -1,0 +1,136 @@
+"""Add an offline order (the owner sells outside the site), with a live price preview.
+
+The form only parses: the member is found by email or member id, then
+``order_create_offline`` decides everything else. The preview endpoint asks the pricing
+service for the quote the order would get.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.actors import Actor
+from config import clock
+from config.errors import DomainError
+from config.money import to_wire
+from orders.admin.display import order_label
+from orders.models import Plan
+
+
+class OfflineOrderForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.filter(archived=False), empty_label="Choose a plan"
+    )
+    member = forms.CharField(
+        max_length=254, help_text="The buyer's email or member id.", label="Member"
+    )
+    start_date = forms.DateTimeField(
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In the site's time zone. Empty: now.",
+    )
+    paid = forms.BooleanField(
+        required=False, help_text="Tick when the buyer has already paid (cash, bank transfer)."
+    )
+    coupon = forms.CharField(max_length=20, required=False, label="Coupon code")
+
+    def clean_member(self):
+        buyer = find_member(self.cleaned_data["member"])
+        if buyer is None:
+            raise forms.ValidationError("No member has this email or member id.")
+        return buyer
+
+
+def find_member(text: str):
+    """A member by member id (a GUID) or by email, without regard to case; None if unknown."""
+    text = (text or "").strip()
+    users = get_user_model().objects
+    try:
+        return users.filter(member_id=uuid.UUID(text)).first()
+    except ValueError:
+        return users.filter(email__iexact=text).order_by("pk").first() if text else None
+
+
+def offline_order_view(model_admin, request):
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = OfflineOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = _create(request, form)
+        if order is not None:
+            model_admin.message_user(request, f"Offline order created: {order_label(order)}.")
+            url = reverse("admin:orders_order_change", args=[order.pk])
+            return HttpResponseRedirect(url)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Add offline order",
+        "opts": model_admin.opts,
+        "form": form,
+        "preview_url": reverse("admin:orders_order_price_preview"),
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return TemplateResponse(request, "admin/orders/order/offline_order_form.html", context)
+
+
+def _create(request, form: OfflineOrderForm):
+    from orders.services.checkout import order_create_offline
+
+    data = form.cleaned_data
+    try:
+        return order_create_offline(
+            plan=data["plan"],
+            buyer=data["member"],
+            actor=Actor.owner(request.user),
+            start_date=data["start_date"],
+            paid=data["paid"],
+            coupon_code=data["coupon"].strip() or None,
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+def price_preview_view(model_admin, request):
+    """``?plan=<id>&coupon=<code>&member=<email or id>`` -> the quote, as JSON."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    from orders.services.pricing import coupon_validate, price_quote
+
+    plan = _plan(request.GET.get("plan"))
+    if plan is None:
+        return JsonResponse({"ok": False, "message": "Choose a plan."})
+    buyer = find_member(request.GET.get("member", ""))
+    code = (request.GET.get("coupon") or "").strip()
+    try:
+        coupon = (
+            coupon_validate(code=code, plan=plan, buyer=buyer, at=clock.now()) if code else None
+        )
+        quote = price_quote(plan=plan, coupon=coupon, buyer=buyer)
+    except DomainError as error:
+        return JsonResponse({"ok": False, "message": error.message})
+    currency = plan.currency
+    return JsonResponse(
+        {
+            "ok": True,
+            "currency": currency,
+            "subtotal": to_wire(quote.subtotal, currency),
+            "discount": to_wire(quote.discount, currency),
+            "tax": to_wire(quote.tax_amount, currency),
+            "total": to_wire(quote.total, currency),
+        }
+    )
+
+
+def _plan(value: str | None) -> Plan | None:
+    try:
+        return Plan.objects.filter(pk=uuid.UUID(value or "")).first()
+    except ValueError:
+        return None

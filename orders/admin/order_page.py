@@ -1,0 +1,204 @@
+"""The order page: every fact about one order, read-only, in the site's time zone.
+
+The fieldsets show the order row; ``sections`` gathers what hangs off it (pause periods,
+cycles, invoices with their payments and receipts, the timeline, the events) in a fixed,
+small number of queries.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+from django.contrib import admin
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+
+from orders.admin.display import money, next_payment_date
+from orders.models import Order, Payment
+
+EVENTS_SHOWN = 100
+
+
+@admin.display(description="buyer")
+def buyer(order: Order) -> str:
+    url = reverse("admin:accounts_user_change", args=[order.buyer_id])
+    return format_html(
+        '<a href="{}">{}</a> (member id {})',
+        url,
+        order.buyer.email or order.buyer.get_username(),
+        order.buyer.member_id,
+    )
+
+
+@admin.display(description="next payment")
+def next_payment(order: Order):
+    return next_payment_date(order) or "none"
+
+
+@admin.display(description="plan price")
+def plan_price(order: Order) -> str:
+    return money(order.plan_price, order.currency)
+
+
+@admin.display(description="billing")
+def billing(order: Order) -> str:
+    if order.pricing_model == "SINGLE_PAYMENT_UNLIMITED":
+        return "one payment, no end"
+    every = f"{order.duration_count} {order.get_duration_unit_display()}"
+    if order.pricing_model == "SINGLE_PAYMENT_FOR_DURATION":
+        return f"one payment for {every}"
+    cycles = f"{order.cycle_count} cycles" if order.cycle_count else "until canceled"
+    trial = f", {order.free_trial_days}-day free trial" if order.free_trial_days else ""
+    return f"every {every}, {cycles}{trial}"
+
+
+@admin.display(description="subtotal")
+def subtotal(order: Order) -> str:
+    return money(order.subtotal, order.currency)
+
+
+@admin.display(description="discount")
+def discount(order: Order) -> str:
+    code = f" (coupon {order.coupon_code})" if order.coupon_code else ""
+    return money(order.discount, order.currency) + code
+
+
+@admin.display(description="tax")
+def tax(order: Order) -> str:
+    if not order.tax_rate:
+        return "none"
+    mode = "included" if order.tax_included else "added"
+    return f"{order.tax_name} {order.tax_rate}% {mode}: {money(order.tax_amount, order.currency)}"
+
+
+@admin.display(description="total")
+def total(order: Order) -> str:
+    return money(order.total, order.currency)
+
+
+FIELDSETS = (
+    (
+        None,
+        {
+            "fields": (
+                "id",
+                buyer,
+                "plan",
+                "plan_name",
+                "type",
+                "order_method",
+                "status",
+                "last_payment_status",
+            )
+        },
+    ),
+    (
+        "Dates",
+        {
+            "fields": (
+                "created_date",
+                "start_date",
+                "end_date",
+                "earliest_end_date",
+                "planned_end_date",
+                next_payment,
+                "auto_renew_canceled",
+                "paused_total",
+                "postponed_total",
+                "updated_date",
+            )
+        },
+    ),
+    (
+        "Cancellation",
+        {
+            "fields": (
+                "cancellation_requested_date",
+                "cancellation_cause",
+                "cancellation_effective_at",
+            )
+        },
+    ),
+    (
+        "Pricing",
+        {"fields": (plan_price, billing, subtotal, discount, tax, total)},
+    ),
+)
+READONLY_FIELDS = tuple(field for _, options in FIELDSETS for field in options["fields"])
+
+
+def sections(order: Order) -> dict[str, Any]:
+    """What the order page shows below the fieldsets."""
+    from orders.services.schedule import order_cycles
+
+    hook = ReceiptHook.find()
+    rows_by_invoice: dict[Any, list[dict[str, Any]]] = {}
+    for payment in hook.payments(order.payments.order_by("created_date", "id")):
+        row = {
+            "payment": payment,
+            "amount": money(payment.amount, payment.currency),
+            "receipt": hook.render(payment),
+        }
+        rows_by_invoice.setdefault(payment.invoice_id, []).append(row)
+    invoices = list(order.invoices.order_by("number"))
+    for invoice in invoices:
+        invoice.payment_rows = rows_by_invoice.get(invoice.pk, [])
+        invoice.total_text = money(invoice.total, invoice.currency)
+    events = list(order.events.order_by("-sequence")[:EVENTS_SHOWN])
+    for event in events:
+        event.body_text = json.dumps(event.body, indent=2, sort_keys=True)
+    return {
+        "pause_periods": list(order.pause_periods.all()),
+        "cycles": order_cycles(order),
+        "invoices": invoices,
+        "loose_payments": rows_by_invoice.get(None, []),
+        "timeline": list(order.timeline.all()),
+        "events": events,
+        "events_total": order.last_event_sequence,
+    }
+
+
+class ReceiptHook:
+    """The receipt of each payment, as the receipts app shows it; nothing until it exists.
+
+    Orders must not depend on receipts, so its admin module is looked up at run time: its
+    ``receipt_summary(payment)`` and ``receipts/payment_receipt.html`` render a payment's
+    receipt, and its ``SUMMARY_SELECT``/``SUMMARY_PREFETCH``/``SUMMARY_DEFER`` load what that
+    needs together with the payments (no query per payment).
+    """
+
+    TEMPLATE = "receipts/payment_receipt.html"
+
+    def __init__(self, module=None) -> None:
+        self.module = module
+        self.summary = getattr(module, "receipt_summary", None)
+
+    @classmethod
+    def find(cls) -> ReceiptHook:
+        try:
+            return cls(importlib.import_module("receipts.admin"))
+        except ImportError:
+            return cls()
+
+    def payments(self, queryset):
+        if self.summary is None:
+            return queryset
+        module = self.module
+        return (
+            queryset.select_related(*getattr(module, "SUMMARY_SELECT", ()))
+            .prefetch_related(*getattr(module, "SUMMARY_PREFETCH", ()))
+            .defer(*getattr(module, "SUMMARY_DEFER", ()))
+        )
+
+    def render(self, payment: Payment) -> str:
+        if self.summary is None:
+            return ""
+        summary = self.summary(payment)
+        try:
+            return render_to_string(self.TEMPLATE, {"summary": summary})
+        except TemplateDoesNotExist:
+            return conditional_escape(str(summary))

@@ -1,0 +1,129 @@
+"""The orders list and the order page. Nothing here changes an order: actions do, via services.
+
+The list is built to stay fast at a million orders: one query for the page (buyer joined,
+plan name read from the order's snapshot), one for the pause periods the next-payment column
+needs, a bounded count (``EstimatedCountPaginator``) and no facet counts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from orders.admin import actions, dashboard_page, export, offline, order_page
+from orders.admin.display import money, next_payment_date
+from orders.admin.filters import DateRangeFilter
+from orders.admin.paging import EstimatedCountPaginator
+from orders.admin.search import order_search_q
+from orders.models import Order
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_date",
+        "buyer_email",
+        "plan_name",
+        "status",
+        "last_payment_status",
+        "type",
+        "start_date",
+        "end_date",
+        "next_payment",
+        "total_amount",
+    )
+    list_display_links = ("created_date",)
+    list_filter = (
+        "status",
+        "last_payment_status",
+        "plan",
+        "type",
+        "auto_renew_canceled",
+        ("created_date", DateRangeFilter),
+        ("start_date", DateRangeFilter),
+        ("end_date", DateRangeFilter),
+    )
+    list_select_related = ("buyer",)
+    list_per_page = 50
+    list_max_show_all = 500
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    # The search box is replaced by order_search_q; one field keeps Django showing the box.
+    search_fields = ("buyer__email",)
+    search_help_text = "Search by buyer email, member id, order id or invoice number."
+    ordering = ("-created_date",)
+    sortable_by = ("created_date", "end_date")
+    actions = actions.ORDER_ACTIONS
+    fieldsets = order_page.FIELDSETS
+    readonly_fields = order_page.READONLY_FIELDS
+
+    # ---- the list ----------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pause_periods")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(order_search_q(search_term)), False
+
+    @admin.display(description="buyer", ordering="buyer__email")
+    def buyer_email(self, order: Order) -> str:
+        return order.buyer.email or order.buyer.get_username()
+
+    @admin.display(description="next payment")
+    def next_payment(self, order: Order):
+        return next_payment_date(order)
+
+    @admin.display(description="total")
+    def total_amount(self, order: Order) -> str:
+        return money(order.total, order.currency)
+
+    # ---- permissions: the order page is read-only; changes go through actions ----------
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None:
+            return False  # no form edits: every change is an action calling a service
+        return super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # orders are records; they end or are canceled, never deleted
+
+    # ---- the order page ----------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        order = self.get_object(request, object_id)
+        if order is not None:
+            extra.update(order_page.sections(order))
+            extra["order_actions"] = actions.buttons_for(self, request, order)
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    # ---- extra pages: add offline order, price preview, CSV export, charts --------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return offline.offline_order_view(self, request)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("price-preview/", wrap(self._price_preview), name=f"{prefix}_price_preview"),
+            path("export.csv", wrap(self._export), name=f"{prefix}_export"),
+            path("dashboard/", wrap(self._dashboard), name=f"{prefix}_dashboard"),
+            path("dashboard/charts/", wrap(self._charts), name=f"{prefix}_charts"),
+            *super().get_urls(),
+        ]
+
+    def _price_preview(self, request):
+        return offline.price_preview_view(self, request)
+
+    def _export(self, request):
+        return export.export_view(self, request)
+
+    def _dashboard(self, request):
+        return dashboard_page.charts_view(self, request, fragment=False)
+
+    def _charts(self, request):
+        return dashboard_page.charts_view(self, request, fragment=True)

@@ -1,0 +1,98 @@
+"""The order page shows everything about one order, in the site's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import override_settings
+
+from orders.models import OrderEvent, OrderTimelineEntry, PausePeriod
+from tests.conftest import START
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, order) -> str:
+    response = client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_order_page_shows_status_dates_and_pricing(owner_client, order_factory, clock):
+    order = order_factory(coupon_code="SPRING", discount="2.00", total="8.00")
+    page = page_of(owner_client, order)
+    for text in ("active", "Monthly", "10.00 EUR", "2.00 EUR (coupon SPRING)", "8.00 EUR"):
+        assert text in page
+    assert order.buyer.email in page
+
+
+@override_settings(TIME_ZONE="Asia/Tokyo")
+def test_order_page_shows_times_in_the_site_time_zone(owner_client, order_factory, clock):
+    order = order_factory(created=datetime(2026, 1, 15, 20, 0, tzinfo=UTC))
+    page = page_of(owner_client, order)
+    assert "Jan. 16, 2026, 5 a.m." in page  # 20:00 UTC is 05:00 the next day in Tokyo
+
+
+def test_order_page_lists_pause_periods_timeline_and_events(owner_client, order_factory, clock):
+    # given
+    order = order_factory()
+    PausePeriod.objects.create(
+        order=order,
+        status="ENDED",
+        pause_date=START + timedelta(days=3),
+        resume_date=START + timedelta(days=5),
+    )
+    OrderTimelineEntry.objects.create(
+        order=order,
+        at=START,
+        actor_kind="OWNER",
+        actor_label="owner",
+        action="paused",
+        status_before="ACTIVE",
+        status_after="PAUSED",
+    )
+    OrderEvent.objects.create(
+        order=order,
+        sequence=1,
+        event_type="wix.pricing_plans.v2.order_paused",
+        slug="paused",
+        body={"id": str(order.pk)},
+        created_date=START,
+    )
+    # when
+    page = page_of(owner_client, order)
+    # then
+    assert "resumed" in page
+    assert "owner owner" in page and "ACTIVE &rarr; PAUSED" in page
+    assert "wix.pricing_plans.v2.order_paused" in page
+
+
+def test_order_page_lists_invoices_with_their_payments(
+    owner_client, order_factory, invoice_for, clock
+):
+    order = order_factory()
+    invoice = invoice_for(order, paid_at=START)
+    page = page_of(owner_client, order)
+    assert f"<td>{invoice.number}</td>" in page
+    payment = invoice.payments.get()
+    assert payment.transaction_id in page
+    assert "succeeded" in page
+
+
+def test_order_page_shows_the_cycles_of_a_started_order(owner_client, order_factory, clock):
+    order = order_factory(created=START - timedelta(days=40))
+    page = page_of(owner_client, order)
+    assert 'id="cycles"' in page
+    assert "No cycle has started." not in page
+
+
+def test_order_page_costs_a_fixed_number_of_queries(
+    owner_client, order_factory, invoice_for, django_assert_max_num_queries, clock
+):
+    order = order_factory()
+    for day in range(5):
+        invoice_for(order, paid_at=START + timedelta(days=day))
+    owner_client.get(f"/admin/orders/order/{order.pk}/change/")
+    with django_assert_max_num_queries(16):  # independent of the number of payments
+        owner_client.get(f"/admin/orders/order/{order.pk}/change/")
