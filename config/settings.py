@@ -129,6 +129,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Nothing is served from MEDIA_URL; setting it keeps test servers from treating every path
+# as a media file (an unset MEDIA_URL matches all paths, and a 4 KiB path then fails to stat).
+MEDIA_URL = "media/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

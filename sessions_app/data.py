@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from orders.wire import timestamp
+
 DEFAULT_TTL_SECONDS = 86400
 MIN_TTL_SECONDS = 60
 MAX_TTL_SECONDS = 172800  # 48 h: key versions stay decrypt-only this long after rotation
@@ -50,7 +52,7 @@ class SessionData:
             "ttlSeconds": self.ttl_seconds,
         }
         if self.start_date is not None:
-            wire["startDate"] = iso(self.start_date)
+            wire["startDate"] = timestamp(self.start_date)
         if self.switch_from_order_id is not None:
             wire["switchFromOrderId"] = str(self.switch_from_order_id)
         if self.submission_id is not None:
@@ -85,19 +87,14 @@ class OrderSession:
         wire: dict[str, Any] = {
             "orderSessionId": self.token,
             "sessionData": self.data.to_wire(),
-            "createdDate": iso(self.created_date),
-            "expiresDate": iso(self.expires_date),
+            "createdDate": timestamp(self.created_date),
+            "expiresDate": timestamp(self.expires_date),
         }
         if with_status:
             wire["submitted"] = self.order_id is not None
             if self.order_id is not None:
                 wire["orderId"] = str(self.order_id)
         return wire
-
-
-def iso(moment: datetime) -> str:
-    """``2026-11-23T16:44:45.374Z``: UTC with milliseconds, as the Wix clients send it."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def from_timestamp(seconds: int) -> datetime:

@@ -67,3 +67,8 @@ class SessionKeyError(DomainError):
     """A key rotation or retirement was refused."""
 
     code = "SESSION_KEY_REFUSED"
+
+
+class InvoiceNotFound(NotFoundError):
+    code = "INVOICE_NOT_FOUND"
+    message = "No invoice with this id."

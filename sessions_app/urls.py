@@ -1,1 +1,15 @@
-urlpatterns: list = []
+"""Order sessions (contract paths, no trailing slash) and paying an invoice (/api/v1)."""
+
+from django.urls import path, re_path
+
+from sessions_app.api import views
+
+# The token travels in the path: anything up to the next "/", judged by the codec.
+TOKEN = r"(?P<token>[^/]+)"
+
+urlpatterns = [
+    path("billing/v2/order-sessions", views.OrderSessionCreateView.as_view()),
+    re_path(rf"^billing/v2/order-sessions/{TOKEN}$", views.OrderSessionDetailView.as_view()),
+    re_path(rf"^billing/v2/order-sessions/{TOKEN}/submit$", views.OrderSessionSubmitView.as_view()),
+    path("api/v1/invoices/<uuid:invoice_id>/pay", views.InvoicePayView.as_view()),
+]

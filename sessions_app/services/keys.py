@@ -21,7 +21,8 @@ from sessions_app.data import MAX_TTL_SECONDS
 from sessions_app.errors import SessionKeyError
 from sessions_app.models import SessionKeyVersion
 
-GRACE = timedelta(seconds=MAX_TTL_SECONDS + codec.LEEWAY_SECONDS)
+# A token made just before a rotation opens until its expiry plus leeway, inclusive.
+GRACE = timedelta(seconds=MAX_TTL_SECONDS + codec.LEEWAY_SECONDS + 1)
 
 
 def session_key_current(*, app: App) -> SessionKeyVersion:

@@ -52,3 +52,34 @@ def claims_for(app, *, ttl: int = 3600, data: dict[str, Any] | None = None) -> d
 def seal_for(app, claims: dict[str, Any] | None = None, **kw: Any) -> str:
     """A token for ``app``, made as the service makes one (current key version and master)."""
     return token_seal(app=app, claims=claims or claims_for(app, **kw))
+
+
+def session_data(plan, member, **extra: Any) -> dict[str, Any]:
+    """The ``sessionData`` of a create request for ``member`` buying ``plan``."""
+    return {"planId": str(plan.pk), "memberId": str(member.member_id), **extra}
+
+
+def create_session(api, token: str, plan, member, **extra: Any) -> str:
+    """Create a session over HTTP and return its ``orderSessionId``."""
+    reply = api.post(
+        "/billing/v2/order-sessions",
+        {"sessionData": session_data(plan, member, **extra)},
+        token=token,
+    )
+    assert reply.status == 200, reply.body
+    return reply.body["orderSession"]["orderSessionId"]
+
+
+def error_code(reply) -> str | None:
+    details = (reply.body or {}).get("details", {})
+    return details.get("applicationError", {}).get("code")
+
+
+def violated_fields(reply) -> list[str]:
+    details = (reply.body or {}).get("details", {})
+    return [v["field"] for v in details.get("validationError", {}).get("fieldViolations", [])]
+
+
+@pytest.fixture
+def plan(plan_factory):
+    return plan_factory(price="30.00")

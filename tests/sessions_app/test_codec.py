@@ -313,6 +313,6 @@ def test_refusals_name_no_library_exception_or_key_id():
 
 
 def test_time_is_read_from_the_clock_not_the_token(clock):
-    # The service passes config.clock.now(); a token made "now" opens at the pinned time.
+    # The service passes config.clock.now; a token made "now" opens at the pinned time.
     token = sealed(iat=int(tally_clock.now().timestamp()))
     assert codec.open_token(token, app_id=APP, key_for=KeyLookupSpy(), now=tally_clock.now())

@@ -1,0 +1,66 @@
+"""Request parsing for the order-session endpoints (the wire names of the contract)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from sessions_app.data import (
+    DEFAULT_TTL_SECONDS,
+    MAX_TTL_SECONDS,
+    MIN_TTL_SECONDS,
+    ContractSwitchType,
+    SessionData,
+)
+from sessions_app.services.checks import coupon_count_check
+
+
+class CouponCodesField(serializers.ListField):
+    """Counts before it looks at each code: two or more is MORE_THAN_ONE_COUPON, however many."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            coupon_count_check(data)
+        return super().to_internal_value(data)
+
+
+class SessionDataSerializer(serializers.Serializer):
+    planId = serializers.UUIDField()
+    memberId = serializers.UUIDField()
+    couponCodes = CouponCodesField(
+        child=serializers.CharField(min_length=1, max_length=20), required=False, default=list
+    )
+    startDate = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    contractSwitchType = serializers.ChoiceField(
+        choices=[t.value for t in ContractSwitchType],
+        required=False,
+        default=ContractSwitchType.REGULAR.value,
+    )
+    switchFromOrderId = serializers.UUIDField(required=False, allow_null=True, default=None)
+    submissionId = serializers.UUIDField(required=False, allow_null=True, default=None)
+    ttlSeconds = serializers.IntegerField(
+        min_value=MIN_TTL_SECONDS, max_value=MAX_TTL_SECONDS, default=DEFAULT_TTL_SECONDS
+    )
+
+    @staticmethod
+    def session_data(v: dict) -> SessionData:
+        return SessionData(
+            plan_id=v["planId"],
+            member_id=v["memberId"],
+            coupon_codes=tuple(v["couponCodes"]),
+            start_date=v["startDate"],
+            contract_switch_type=ContractSwitchType(v["contractSwitchType"]),
+            switch_from_order_id=v["switchFromOrderId"],
+            submission_id=v["submissionId"],
+            ttl_seconds=v["ttlSeconds"],
+        )
+
+
+class CreateRequestSerializer(serializers.Serializer):
+    sessionData = SessionDataSerializer()
+
+    def session_data(self) -> SessionData:
+        return SessionDataSerializer.session_data(self.validated_data["sessionData"])
+
+
+class PayRequestSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["SUCCEEDED", "FAILED"])

@@ -1,0 +1,80 @@
+"""The order-session endpoints. They parse, call one service, and render (contract section 1)."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.caller import Caller, caller_of
+from accounts.scopes import MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
+from orders.models import Order
+from orders.services.payments import invoice_pay
+from orders.wire import invoice_to_wire, order_to_wire, payment_to_wire
+from sessions_app.api.serializers import CreateRequestSerializer, PayRequestSerializer
+from sessions_app.selectors import session_invoice_get
+from sessions_app.services.sessions import order_session_create, order_session_get
+from sessions_app.services.submit import order_session_submit
+
+
+def app_caller(request) -> Caller:
+    """Sessions belong to apps (the tenants): a member, even signed in, has none."""
+    caller = caller_of(request)
+    if caller is None or caller.app is None:
+        raise exceptions.PermissionDenied("Order sessions are for apps.")
+    return caller
+
+
+class OrderSessionCreateView(APIView):
+    required_scopes = MANAGE_ORDER_SESSIONS
+
+    def post(self, request):
+        caller = app_caller(request)
+        body = CreateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session = order_session_create(app=caller.app, data=body.session_data(), actor=caller.actor)
+        return Response({"orderSession": session.to_wire(with_status=False)})
+
+
+class OrderSessionDetailView(APIView):
+    required_scopes = READ_ORDER_SESSIONS
+
+    def get(self, request, token: str):
+        caller = app_caller(request)
+        session = order_session_get(app=caller.app, token=token)
+        return Response({"orderSession": session.to_wire(with_status=True)})
+
+
+class OrderSessionSubmitView(APIView):
+    required_scopes = MANAGE_ORDER_SESSIONS
+
+    def post(self, request, token: str):
+        caller = app_caller(request)
+        submitted = order_session_submit(app=caller.app, token=token, actor=caller.actor)
+        body = {"order": order_to_wire(submitted.order)}
+        if submitted.invoice is not None:  # a free plan's order needs no invoice
+            body["invoice"] = invoice_to_wire(submitted.invoice)
+        return Response(body)
+
+
+class InvoicePayView(APIView):
+    """The built-in test payment provider: pay an invoice of an order this app's session made."""
+
+    required_scopes = MANAGE_ORDER_SESSIONS
+
+    def post(self, request, invoice_id):
+        caller = app_caller(request)
+        body = PayRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        invoice = session_invoice_get(app=caller.app, invoice_id=invoice_id)
+        payment = invoice_pay(
+            invoice=invoice, outcome=body.validated_data["outcome"], actor=caller.actor
+        )
+        invoice.refresh_from_db()
+        return Response(
+            {
+                "payment": payment_to_wire(payment),
+                "invoice": invoice_to_wire(invoice),
+                "order": order_to_wire(Order.objects.get(pk=invoice.order_id)),
+            }
+        )
