@@ -1,0 +1,34 @@
+"""Browser tests of the owner's dashboard: the owner, logged in through the login form.
+
+A failed test leaves a screenshot of the page under ``test-artifacts/`` (pytest-playwright's
+``--screenshot only-on-failure --output test-artifacts``, set in pyproject's addopts), which
+CI keeps as an artifact.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import make_member
+
+
+def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    expect(page.locator("#tally-charts, #content-main").first).to_be_visible()
+
+
+@pytest.fixture
+def owner_page(live_server, page: Page, owner, clock) -> Page:
+    """The owner, logged in, with the clock pinned (the live server shares this process)."""
+    page.set_default_timeout(10_000)
+    log_in(page, live_server.url, "owner", "owner-pass-123")
+    return page
+
+
+@pytest.fixture
+def buyer(db):
+    return make_member("ida", email="ida@example.com")
