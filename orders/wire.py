@@ -26,6 +26,7 @@ from orders.models import (
     Payment,
     PricingModel,
 )
+from orders.services.schedule import current_cycle, order_cycles
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 CLOSED_STATUSES = frozenset({OrderStatus.CANCELED, OrderStatus.ENDED})
@@ -172,20 +173,12 @@ def _cycle(cycle) -> dict[str, Any]:
 
 
 def _cycles(order: Order) -> list[dict[str, Any]]:
-    try:
-        from orders.services.schedule import order_cycles
-    except ImportError:  # TEMPORARY until orders.services.schedule lands
-        return []
     return [_cycle(c) for c in order_cycles(order)]
 
 
 def _current_cycle(order: Order) -> dict[str, Any] | None:
     """Omitted once the order is over, and before it starts."""
     if order.status in CLOSED_STATUSES:
-        return None
-    try:
-        from orders.services.schedule import current_cycle
-    except ImportError:  # TEMPORARY until orders.services.schedule lands
         return None
     cycle = current_cycle(order, clock.now())
     return None if cycle is None else _cycle(cycle)

@@ -1,0 +1,106 @@
+"""OpenAPI pieces shared by the pricing-plans views (served at /api/schema, /api/docs)."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ORDER_DOC = (
+    "An Order of the Wix Pricing Plans v2 wire format: REST key names (`id`, `createdDate`), "
+    "ISO 8601 UTC timestamps with milliseconds, money as decimal strings, enums as names."
+)
+
+
+def _object(name: str, fields: dict) -> serializers.Serializer:
+    return inline_serializer(name, fields)
+
+
+def _order_field(**kwargs) -> serializers.JSONField:
+    return serializers.JSONField(help_text=ORDER_DOC, **kwargs)
+
+
+PAGING = _object(
+    "PagingMetadataV2",
+    {
+        "count": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "total": serializers.IntegerField(required=False),
+        "tooManyToCount": serializers.BooleanField(),
+        "hasNext": serializers.BooleanField(),
+    },
+)
+
+ORDER = OpenApiResponse(_object("OrderReply", {"order": _order_field()}))
+ORDER_LIST = OpenApiResponse(
+    _object(
+        "OrderListReply",
+        {"orders": serializers.ListField(child=_order_field()), "pagingMetadata": PAGING},
+    )
+)
+ORDER_PREVIEW = OpenApiResponse(
+    _object(
+        "OrderPreviewReply",
+        {
+            "order": _order_field(required=False),
+            "purchaseLimitExceeded": serializers.BooleanField(),
+        },
+    )
+)
+PRICE_PREVIEW = OpenApiResponse(
+    _object(
+        "PricePreviewReply",
+        {
+            "prices": serializers.ListField(child=serializers.JSONField()),
+            "price": serializers.JSONField(help_text="Deprecated PriceDetails."),
+        },
+    )
+)
+EMPTY = OpenApiResponse(_object("Empty", {}), description="Always `{}`.")
+ID_BODY = _object("OrderIdBody", {"id": serializers.UUIDField(required=False)})
+
+
+def _list_of(name: str, key: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        _object(name, {key: serializers.ListField(child=serializers.JSONField())})
+    )
+
+
+PAYMENTS = _list_of("PaymentsReply", "payments")
+INVOICES = _list_of("InvoicesReply", "invoices")
+TIMELINE = _list_of("TimelineReply", "timeline")
+
+_ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The Wix error envelope: `{message, details: {applicationError | "
+    "validationError}}`.",
+)
+ERRORS = {400: _ERROR, 401: _ERROR, 403: _ERROR, 404: _ERROR, 409: _ERROR}
+
+
+def reply(success: OpenApiResponse) -> dict:
+    return {200: success, **ERRORS}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Bearer <token>`` (the bare token is accepted too)."""
+
+    target_class = "accounts.authentication.BearerTokenAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer"}
+
+
+ID_QUERY = OpenApiParameter(
+    "id", OpenApiTypes.UUID, description="A copy of the path id; the path wins.", required=False
+)
+COMPLEX_QUERY = [
+    OpenApiParameter(
+        ".r",
+        OpenApiTypes.STR,
+        description="The whole request as base64url JSON (the client's form when it sorts).",
+        required=False,
+    )
+]

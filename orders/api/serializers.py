@@ -1,0 +1,127 @@
+"""Request shapes of the pricing-plans API: what each call may carry, and its types.
+
+They only parse: ids are GUIDs, enums are names, limits in range. Whether the request is
+allowed (the plan on sale, the order in the right state) is for the services. Unknown fields
+are ignored, as the official client may send fields we do not use.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rest_framework import serializers
+
+from orders.filters import MAX_ORDER_IDS, ORDER_STATUSES, PAYMENT_STATUSES
+from orders.models import CancellationEffectiveAt, OrderMethod
+from orders.selectors import SORT_FIELDS
+
+FIELD_SETS = ("UNKNOWN_SET", "BASIC", "FULL")
+SORT_ORDERS = ("ASC", "DESC")
+MAX_LIMIT = 50
+# Timestamps outside this range are refused as input: nothing real is planned there, and
+# calendar arithmetic on them would leave the range Python's datetime can hold.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+class Timestamp(serializers.DateTimeField):
+    """``YYYY-MM-DDThh:mm[:ss][.sss]Z`` as JavaScript's ``toISOString`` writes it; UTC."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value).astimezone(UTC)
+        if not EARLIEST <= moment < LATEST:
+            raise serializers.ValidationError("must be between 1970 and 3000.", code="invalid")
+        return moment
+
+
+class Guid(serializers.UUIDField):
+    """A GUID string. DRF would also take an integer as a UUID; the wire never sends one."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+def enum(choices, **kwargs) -> serializers.ChoiceField:
+    values = [c[0] if isinstance(c, tuple) else c for c in choices]
+    return serializers.ChoiceField(choices=values, **kwargs)
+
+
+def guid_list(**kwargs) -> serializers.ListField:
+    return serializers.ListField(child=Guid(), required=False, **kwargs)
+
+
+class SortingSerializer(serializers.Serializer):
+    fieldName = serializers.CharField(required=False, max_length=512)
+    order = enum(SORT_ORDERS, required=False)
+
+    def validate_fieldName(self, value: str) -> str:
+        if value not in SORT_FIELDS:
+            raise serializers.ValidationError(
+                f"sorts by one of {', '.join(SORT_FIELDS)}.", code="invalid_sort_field"
+            )
+        return value
+
+
+class MemberListOrdersQuery(serializers.Serializer):
+    orderIds = guid_list(max_length=MAX_ORDER_IDS)
+    planIds = guid_list()
+    orderStatuses = serializers.ListField(child=enum(ORDER_STATUSES), required=False)
+    paymentStatuses = serializers.ListField(child=enum(PAYMENT_STATUSES), required=False)
+    autoRenewCanceled = serializers.BooleanField(required=False, allow_null=True, default=None)
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=MAX_LIMIT)
+    offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    sorting = SortingSerializer(required=False)
+    fieldSet = enum(FIELD_SETS, required=False, default="BASIC")
+
+
+class ListOrdersQuery(MemberListOrdersQuery):
+    buyerIds = guid_list()
+
+
+class GetOrderQuery(serializers.Serializer):
+    fieldSet = enum(FIELD_SETS, required=False, default="BASIC")
+
+
+class PostponeEndDateBody(serializers.Serializer):
+    endDate = Timestamp()
+
+
+class CancelBody(serializers.Serializer):
+    effectiveAt = enum(CancellationEffectiveAt.choices)
+
+
+class OnBehalfSerializer(serializers.Serializer):
+    memberId = Guid()
+    orderMethod = enum(OrderMethod.choices, required=False)
+
+
+class PricePreviewBody(serializers.Serializer):
+    planId = Guid()
+    couponCode = serializers.CharField(required=False, min_length=1, max_length=20)
+
+
+class OnlinePreviewBody(PricePreviewBody):
+    startDate = Timestamp(required=False)
+
+
+class OfflinePreviewBody(OnlinePreviewBody):
+    memberId = Guid()
+
+
+class CreateOnlineOrderBody(OnlinePreviewBody):
+    onBehalf = OnBehalfSerializer(required=False)
+    submissionId = Guid(required=False)
+
+
+class CreateOfflineOrderBody(OfflinePreviewBody):
+    paid = serializers.BooleanField(required=False, default=False)
+    submissionId = Guid(required=False)
+
+
+def parsed(serializer_class: type[serializers.Serializer], data) -> dict:
+    """Validate ``data``; errors leave as a validationError with one fieldViolation each."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -1,0 +1,120 @@
+"""Reads of orders shared by the API, the dashboard and the member pages.
+
+Every order list loads in a fixed number of queries whatever the page holds: the page itself
+(with its buyer joined), the pause periods of the page's orders, and one bounded count.
+``orders.wire.order_to_wire`` then renders each order without touching the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, QuerySet
+
+from accounts.models import User
+from orders.errors import MemberNotFound, OrderNotFound, PlanNotFound
+from orders.filters import OrderFilter
+from orders.models import Invoice, Order, OrderTimelineEntry, Payment, Plan
+
+# Counting stops here: above it a page reports ``tooManyToCount`` instead of a total, so a
+# list over a million orders never pays for a full COUNT(*). The bounded count reads at most
+# this many index entries.
+COUNT_CAP = 10_000
+
+SORT_FIELDS = {"createdDate": "created_date", "_createdDate": "created_date", "endDate": "end_date"}
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[Order]
+    offset: int
+    total: int | None  # None when there are more than COUNT_CAP matches
+
+    @property
+    def too_many_to_count(self) -> bool:
+        return self.total is None
+
+
+def orders_for_rendering() -> QuerySet[Order]:
+    """Orders with what ``order_to_wire`` reads already loaded."""
+    return Order.objects.select_related("buyer").prefetch_related("pause_periods")
+
+
+def order_list(
+    *,
+    filters: Mapping[str, Any],
+    buyer: User | None = None,
+    sort_field: str | None = None,
+    sort_order: str | None = None,
+    default_order: str = "DESC",
+) -> QuerySet[Order]:
+    """Orders matching ``filters`` (wire names, see ``OrderFilter``), sorted.
+
+    ``buyer`` restricts the list to one member's orders (the member API and pages). Without
+    a sort field, orders come by creation date in ``default_order``; a field given without an
+    order sorts ascending. Ties break on the id so that offset paging is stable.
+    """
+    queryset = orders_for_rendering()
+    if buyer is not None:
+        queryset = queryset.filter(buyer=buyer)
+    filterset = OrderFilter(data=filters, queryset=queryset)
+    if not filterset.is_valid():  # callers validate first; this is the last guard
+        raise ValueError(filterset.errors.as_json())
+    column = SORT_FIELDS.get(sort_field or "createdDate", "created_date")
+    descending = (sort_order or ("ASC" if sort_field else default_order)) == "DESC"
+    if descending:
+        ordering = [F(column).desc(nulls_last=True), F("id").desc()]
+    else:
+        ordering = [F(column).asc(nulls_last=True), F("id").asc()]
+    return filterset.qs.order_by(*ordering)
+
+
+def order_page(queryset: QuerySet[Order], *, offset: int, limit: int) -> OrderPage:
+    """One page and the number of matches, counted only up to ``COUNT_CAP``."""
+    orders = list(queryset[offset : offset + limit])
+    if len(orders) < limit and (orders or offset == 0):
+        return OrderPage(orders, offset, offset + len(orders))  # this is the last page
+    bounded = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return OrderPage(orders, offset, None if bounded > COUNT_CAP else bounded)
+
+
+def order_get(order_id: uuid.UUID | str, *, buyer: User | None = None) -> Order:
+    """One order, ready to render. Another buyer's order does not exist for ``buyer``."""
+    queryset = orders_for_rendering()
+    if buyer is not None:
+        queryset = queryset.filter(buyer=buyer)
+    try:
+        return queryset.get(pk=order_id)
+    except (Order.DoesNotExist, ValueError, TypeError) as exc:
+        raise OrderNotFound() from exc
+
+
+def order_payments(order: Order) -> list[Payment]:
+    return list(order.payments.order_by("created_date", "id"))
+
+
+def order_invoices(order: Order) -> list[Invoice]:
+    return list(order.invoices.prefetch_related("lines").order_by("number"))
+
+
+def order_timeline(order: Order) -> list[OrderTimelineEntry]:
+    return list(order.timeline.order_by("at", "id"))
+
+
+def plan_get(plan_id: uuid.UUID, *, status: int = 404) -> Plan:
+    """The plan to buy; ``status`` 400 when it is named in a request body."""
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise PlanNotFound(status=status)
+    return plan
+
+
+def member_get(member_id: uuid.UUID) -> User:
+    """The buyer named by a wire ``memberId``."""
+    member = User.objects.filter(member_id=member_id, is_active=True).first()
+    if member is None:
+        raise MemberNotFound()
+    return member
