@@ -139,7 +139,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Request bodies are capped by BodySizeLimitMiddleware; keep Django's own cap just above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(TALLY_BODY_LIMIT_OVERRIDES.values()) + 1024

@@ -1,6 +1,7 @@
 """Root URLs. Wire-contract paths have no trailing slash (APPEND_SLASH is off)."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -11,6 +12,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("orders.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/me", WhoAmIView.as_view(), name="api-me"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

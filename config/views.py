@@ -15,7 +15,12 @@ API_PREFIXES = ("/pricing-plans/", "/billing/", "/api/")
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("admin:index")
+    """The owner goes to the dashboard, a member to their plans, anyone else to sign in."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("admin:index")
+    if request.user.is_authenticated:
+        return redirect("members:orders")
+    return redirect("login")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
