@@ -65,6 +65,9 @@ def flatten_drf_errors(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
     if isinstance(detail, dict):
         out: list[dict[str, Any]] = []
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF 3.18 reports list items as {index: errors}
+                out.extend(flatten_drf_errors(value, f"{prefix}[{key}]"))
+                continue
             name = "" if key == "non_field_errors" else str(key)
             path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             out.extend(flatten_drf_errors(value, path))

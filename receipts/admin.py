@@ -1,8 +1,9 @@
 """The site owner's read-only view of receipts, images and order metadata.
 
-For the order page (orders/admin.py), either add ``PaymentReceiptInline`` to the order
-admin's ``inlines``, or render ``{% load receipts %}{% payment_receipt payment %}`` in a
-template; both show the receipt, image and link of each payment and change nothing.
+For the order page: ``receipt_summary(payment)`` returns the HTML of one payment's receipt,
+link and image (the hook orders/admin/order_page.py looks up); ``PaymentReceiptInline`` does
+the same as an inline of the order admin, and ``{% load receipts %}{% payment_receipt payment %}``
+in any admin template. All three are read-only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from receipts.selectors import (
     SUMMARY_DEFER,
     SUMMARY_PREFETCH,
     SUMMARY_SELECT,
-    receipt_summary,
+    payment_receipt_summary,
 )
 
 
@@ -57,9 +58,16 @@ class PaymentReceiptInline(ReadOnlyMixin, admin.StackedInline):
 
     @admin.display(description="receipt, link and image")
     def receipt(self, payment: Payment) -> str:
-        return render_to_string(
-            "receipts/payment_receipt.html", {"summary": receipt_summary(payment)}
-        )
+        return receipt_summary(payment) or "No receipt or order link has been sent."
+
+
+def receipt_summary(payment: Payment) -> str:
+    """The receipt, link and image of ``payment`` as HTML for the owner's order page; "" when
+    the merchant has sent none of them."""
+    summary = payment_receipt_summary(payment)
+    if summary.is_empty:
+        return ""
+    return render_to_string("receipts/payment_receipt.html", {"summary": summary})
 
 
 def thumbnail(image: ReceiptImage | None) -> str:

@@ -76,7 +76,7 @@ class ReceiptSummary:
         return self.receipt is None and self.metadata is None
 
 
-def receipt_summary(payment: Payment) -> ReceiptSummary:
+def payment_receipt_summary(payment: Payment) -> ReceiptSummary:
     """Everything receipts knows about ``payment``, ready for a template. Uses the relations
     already loaded when the payments came with SUMMARY_SELECT / SUMMARY_PREFETCH."""
     receipt = _related(payment, "receipt")

@@ -7,10 +7,10 @@ hundredths of a percent (2500 = 25 %). Per line:
   enforces: "Total amount - total amount excluding tax don't match order line total tax amount").
 * ``taxAmount`` matches the rate up to rounding: it may differ from
   ``amountExcludingTax × taxPercentage / 10000`` by at most
-  ``quantity + amountExcludingTax / 20000`` minor units. That is one minor unit per item, for
+  ``quantity + amountExcludingTax / 10000`` minor units. That is one minor unit per item, for
   tax rounded per item in any direction (half-up, down, up), plus the error of a rate that was
-  itself rounded to 1/100 % from the amounts, which is how shop plugins derive it. Anything
-  further off is a wrong rate or a wrong amount.
+  itself derived from the amounts and rounded or truncated to 1/100 %, which is how shop
+  plugins fill it in. A rate one percentage point off is a hundred times further than that.
 * No tax on nothing: a 0 % rate or a zero amount excluding tax means ``taxAmount`` is 0.
 * ``discount`` is informational: already deducted from both amounts (the v2 reading).
 
@@ -43,7 +43,7 @@ def expected_tax(amount_excluding_tax: int, tax_percentage: int) -> Fraction:
 
 
 def tax_tolerance(amount_excluding_tax: int, quantity: int) -> Fraction:
-    return quantity + Fraction(amount_excluding_tax, 20_000)
+    return quantity + Fraction(amount_excluding_tax, 10_000)
 
 
 def line_problems(line: LineAmounts) -> dict[str, str]:

@@ -1,0 +1,153 @@
+"""The owner's admin (read-only receipt, image and link of each payment) and the member
+template, rendered from what the services stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.template import Context, Template
+
+from orders.models import Order, Payment
+from receipts.admin import PaymentReceiptInline, receipt_summary
+from receipts.models import OrderMetadata, Receipt, ReceiptImage
+from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
+from receipts.services.images import image_upload
+from receipts.services.order_metadata import order_metadata_replace
+from receipts.services.receipts import receipt_store
+from tests.receipts import images as img
+from tests.receipts.conftest import line
+from tests.receipts.test_services import lines_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def complete(payment, actor) -> Payment:
+    """A payment with a receipt of two lines, a ticket link and an image."""
+    image_upload(image_id="ticket-img", src=img.b64(img.png(300, 300)), actor=actor)
+    order_metadata_replace(
+        transaction_id=payment.transaction_id,
+        category="ticket",
+        order_details_url="https://mystore.no/tickets/42",
+        image_id="ticket-img",
+        actor=actor,
+    )
+    receipt_store(
+        transaction_id=payment.transaction_id,
+        lines=lines_of(line(), line(id="2", description="Programme", quantityUnit="Liter")),
+        shipping_amount=15000,
+        actor=actor,
+    )
+    return payment
+
+
+def test_order_page_hook_shows_lines_total_link_and_image(complete):
+    html = receipt_summary(complete)
+    assert "cotton t-shirt (blue, medium)" in html and "Programme" in html
+    assert "400.00" in html  # 2 × 125.00 + 150.00 shipping
+    assert 'href="https://mystore.no/tickets/42"' in html
+    assert 'src="/order-management/v1/image/ticket-img"' in html
+    assert "receipts cannot be changed" in html
+
+
+def test_order_page_hook_is_empty_for_a_payment_without_receipt_data(payment):
+    assert receipt_summary(payment) == ""
+
+
+def test_receipt_html_escapes_what_the_merchant_sent(payment, actor):
+    receipt_store(
+        transaction_id=payment.transaction_id,
+        lines=lines_of(line(description="<script>alert(1)</script>")),
+        shipping_amount=0,
+        actor=actor,
+    )
+    html = receipt_summary(payment)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_inline_for_the_order_admin_is_read_only_and_batched(
+    complete, rf, owner, django_assert_max_num_queries
+):
+    # given
+    inline = PaymentReceiptInline(Order, admin.site)
+    request = rf.get("/admin/")
+    request.user = owner
+    # then
+    assert not inline.has_add_permission(request, complete.order)
+    assert not inline.has_change_permission(request, complete)
+    assert not inline.has_delete_permission(request, complete)
+    with django_assert_max_num_queries(3):
+        payments = list(inline.get_queryset(request).filter(order=complete.order))
+        html = inline.receipt(payments[0])
+    assert "Programme" in html
+
+
+def test_summaries_of_many_payments_cost_a_fixed_number_of_queries(
+    payment_factory, actor, django_assert_max_num_queries
+):
+    # given
+    for _ in range(5):
+        tx = payment_factory().transaction_id
+        receipt_store(transaction_id=tx, lines=lines_of(line()), shipping_amount=0, actor=actor)
+        order_metadata_replace(
+            transaction_id=tx,
+            category="receipt",
+            order_details_url="https://mystore.no/r",
+            image_id=None,
+            actor=actor,
+        )
+    # when / then
+    with django_assert_max_num_queries(2):
+        payments = (
+            Payment.objects.select_related(*SUMMARY_SELECT)
+            .prefetch_related(*SUMMARY_PREFETCH)
+            .defer(*SUMMARY_DEFER)
+        )
+        htmls = [receipt_summary(p) for p in payments]
+    assert len(htmls) == 5 and all("125.00" in h for h in htmls)
+
+
+@pytest.mark.parametrize("model", [Receipt, ReceiptImage, OrderMetadata])
+def test_owner_admin_lists_and_shows_receipt_data_without_changing_it(
+    complete, admin_client, model
+):
+    # given
+    opts = model._meta
+    obj = model.objects.first()
+    base = f"/admin/{opts.app_label}/{opts.model_name}/"
+    # when
+    listing = admin_client.get(base)
+    detail = admin_client.get(f"{base}{obj.pk}/change/")
+    # then
+    assert listing.status_code == 200 and detail.status_code == 200
+    assert admin_client.get(f"{base}add/").status_code == 403
+    assert admin_client.post(f"{base}{obj.pk}/delete/").status_code == 403
+    assert 'name="_save"' not in detail.content.decode()
+
+
+def test_image_admin_shows_a_thumbnail(complete, admin_client):
+    image = ReceiptImage.objects.get()
+    page = admin_client.get(f"/admin/receipts/receiptimage/{image.pk}/change/").content.decode()
+    assert 'src="/order-management/v1/image/ticket-img"' in page
+
+
+MEMBER_TEMPLATE = Template("{% load receipts %}{% member_receipt payment %}")
+
+
+def test_member_template_shows_their_receipt_link_and_image(complete):
+    html = MEMBER_TEMPLATE.render(Context({"payment": complete}))
+    assert "Open your ticket" in html
+    assert 'href="https://mystore.no/tickets/42"' in html
+    assert 'src="/order-management/v1/image/ticket-img"' in html
+    assert "Programme" in html and "1 l" in html
+    assert "400.00 NOK" in html
+
+
+def test_member_template_is_empty_until_the_merchant_sends_something(payment):
+    assert MEMBER_TEMPLATE.render(Context({"payment": payment})).strip() == ""
+
+
+def test_admin_template_tag_renders_the_same_summary(complete):
+    tag = Template("{% load receipts %}{% payment_receipt payment %}")
+    assert "receipts cannot be changed" in tag.render(Context({"payment": complete}))
