@@ -93,6 +93,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer"}
 
 
+ORDER_ID = OpenApiParameter(
+    "order_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The order's GUID."
+)
 ID_QUERY = OpenApiParameter(
     "id", OpenApiTypes.UUID, description="A copy of the path id; the path wins.", required=False
 )

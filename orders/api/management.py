@@ -37,7 +37,7 @@ class OrderView(WixView):
     @extend_schema(
         operation_id="managementGetOrder",
         tags=[TAG],
-        parameters=[serializers.GetOrderQuery, docs.ID_QUERY],
+        parameters=[docs.ORDER_ID, serializers.GetOrderQuery, docs.ID_QUERY],
         responses=docs.reply(docs.ORDER),
     )
     def get(self, request: Request, order_id: str) -> Response:
@@ -45,6 +45,7 @@ class OrderView(WixView):
 
     @extend_schema(
         operation_id="postponeEndDate",
+        parameters=[docs.ORDER_ID],
         tags=[TAG],
         request=serializers.PostponeEndDateBody,
         responses=docs.reply(docs.EMPTY),
@@ -63,6 +64,7 @@ class CancelView(WixView):
 
     @extend_schema(
         operation_id="cancelOrder",
+        parameters=[docs.ORDER_ID],
         tags=[TAG],
         request=serializers.CancelBody,
         responses=docs.reply(docs.EMPTY),
@@ -95,6 +97,7 @@ def _documented(operation_id: str):
     return extend_schema_view(
         post=extend_schema(
             operation_id=operation_id,
+            parameters=[docs.ORDER_ID],
             tags=[TAG],
             request=docs.ID_BODY,
             responses=docs.reply(docs.EMPTY),

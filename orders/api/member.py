@@ -38,7 +38,7 @@ class MemberOrderView(MemberView):
     @extend_schema(
         operation_id="memberGetOrder",
         tags=[TAG],
-        parameters=[serializers.GetOrderQuery, docs.ID_QUERY],
+        parameters=[docs.ORDER_ID, serializers.GetOrderQuery, docs.ID_QUERY],
         responses=docs.reply(docs.ORDER),
     )
     def get(self, request: Request, order_id: str) -> Response:
@@ -50,6 +50,7 @@ class RequestCancellationView(MemberView, CancelView):
 
     @extend_schema(
         operation_id="requestCancellation",
+        parameters=[docs.ORDER_ID],
         tags=[TAG],
         request=serializers.CancelBody,
         responses=docs.reply(docs.EMPTY),

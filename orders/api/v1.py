@@ -44,7 +44,10 @@ class OrderRecordsView(WixView):
 
 @extend_schema_view(
     get=extend_schema(
-        operation_id="getOrderPayments", tags=[TAG], responses=docs.reply(docs.PAYMENTS)
+        operation_id="getOrderPayments",
+        tags=[TAG],
+        parameters=[docs.ORDER_ID],
+        responses=docs.reply(docs.PAYMENTS),
     )
 )
 class OrderPaymentsView(OrderRecordsView):
@@ -55,7 +58,10 @@ class OrderPaymentsView(OrderRecordsView):
 
 @extend_schema_view(
     get=extend_schema(
-        operation_id="getOrderInvoices", tags=[TAG], responses=docs.reply(docs.INVOICES)
+        operation_id="getOrderInvoices",
+        tags=[TAG],
+        parameters=[docs.ORDER_ID],
+        responses=docs.reply(docs.INVOICES),
     )
 )
 class OrderInvoicesView(OrderRecordsView):
@@ -66,7 +72,10 @@ class OrderInvoicesView(OrderRecordsView):
 
 @extend_schema_view(
     get=extend_schema(
-        operation_id="getOrderTimeline", tags=[TAG], responses=docs.reply(docs.TIMELINE)
+        operation_id="getOrderTimeline",
+        tags=[TAG],
+        parameters=[docs.ORDER_ID],
+        responses=docs.reply(docs.TIMELINE),
     )
 )
 class OrderTimelineView(OrderRecordsView):
