@@ -16,6 +16,7 @@ from orders.admin.filters import DateRangeFilter
 from orders.admin.paging import EstimatedCountPaginator
 from orders.admin.search import order_search_q
 from orders.models import Order
+from orders.selectors import orders_for_rendering
 
 
 @admin.register(Order)
@@ -43,7 +44,6 @@ class OrderAdmin(admin.ModelAdmin):
         ("start_date", DateRangeFilter),
         ("end_date", DateRangeFilter),
     )
-    list_select_related = ("buyer",)
     list_per_page = 50
     list_max_show_all = 500
     paginator = EstimatedCountPaginator
@@ -61,7 +61,7 @@ class OrderAdmin(admin.ModelAdmin):
     # ---- the list ----------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("pause_periods")
+        return orders_for_rendering().order_by(*self.get_ordering(request))
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_UP_TO = 10_000
+from orders.selectors import COUNT_CAP
+
+EXACT_UP_TO = COUNT_CAP  # the API's lists stop counting at the same point
 
 
 class EstimatedCountPaginator(Paginator):
