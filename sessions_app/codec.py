@@ -69,6 +69,12 @@ class KeyId:
 KeyLookup = Callable[[KeyId], JWK | None]
 
 
+@dataclass(frozen=True)
+class Opened:
+    kid: KeyId
+    claims: dict[str, Any]
+
+
 def seal(claims: dict[str, Any], *, app_id: str, kid: str, key: JWK) -> str:
     """Encrypt ``claims`` for ``app_id`` under ``key``; the result fits a URL path."""
     plaintext = _dumps(claims).encode()
@@ -117,20 +123,32 @@ def _header_of(segment: str) -> dict[str, str]:
     return header
 
 
-def open_token(token: str, *, app_id: str, key_for: KeyLookup, now: datetime) -> dict[str, Any]:
-    """Check, decrypt and verify a token of ``app_id``; returns its claims."""
-    key = key_for(read_header(token, app_id=app_id))
+def open_token(token: str, *, app_id: str, key_for: KeyLookup, now: datetime) -> Opened:
+    """Check, decrypt and verify a token of ``app_id``; returns its key id and claims."""
+    opened = decrypt_token(token, app_id=app_id, key_for=key_for)
+    check_times(opened.claims, now)
+    return opened
+
+
+def decrypt_token(token: str, *, app_id: str, key_for: KeyLookup) -> Opened:
+    """The cheap checks, then decryption with the key ``key_for`` gives for the token's kid."""
+    kid = read_header(token, app_id=app_id)
+    key = key_for(kid)
     if key is None:
         raise OrderSessionNotFound()
     claims = _decrypt(token, key)
     if not _claims_are_ours(claims, app_id):
         raise OrderSessionNotFound()
+    return Opened(kid, claims)
+
+
+def check_times(claims: dict[str, Any], now: datetime) -> None:
+    """Expiry and not-before, with leeway, against our clock (never the caller's)."""
     moment = now.timestamp()
     if moment > claims["exp"] + LEEWAY_SECONDS:
         raise OrderSessionExpired()
     if moment < claims["nbf"] - LEEWAY_SECONDS:
         raise OrderSessionNotYetValid()
-    return claims
 
 
 def _decrypt(token: str, key: JWK) -> Any:

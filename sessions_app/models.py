@@ -15,6 +15,11 @@ from django.db import models
 from accounts.models import App
 
 
+def decrypts_at(retires_at: datetime | None, at: datetime) -> bool:
+    """A version decrypts until the moment it retires (exclusive); None: not scheduled."""
+    return retires_at is None or at < retires_at
+
+
 class SessionKeyVersion(models.Model):
     """One version of an app's session key.
 
@@ -42,13 +47,10 @@ class SessionKeyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.app} v{self.version}"
 
-    def is_live(self, at: datetime) -> bool:
-        return self.retires_at is None or at < self.retires_at
-
     def state(self, at: datetime) -> str:
         if self.retires_at is None:
             return "current"
-        return "decrypt-only" if at < self.retires_at else "retired"
+        return "decrypt-only" if decrypts_at(self.retires_at, at) else "retired"
 
 
 class SubmittedSession(models.Model):

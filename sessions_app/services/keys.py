@@ -37,12 +37,6 @@ def session_key_current(*, app: App) -> SessionKeyVersion:
         return _current(app)
 
 
-def session_key_live(*, app: App, version: int) -> SessionKeyVersion | None:
-    """The version if it may still decrypt now, else None."""
-    key = SessionKeyVersion.objects.filter(app=app, version=version).first()
-    return key if key is not None and key.is_live(clock.now()) else None
-
-
 def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> SessionKeyVersion:
     """A new version encrypts from now on. With ``revoke``, every older version retires now."""
     keys.master_secrets()  # refuse before changing anything when no secret is configured

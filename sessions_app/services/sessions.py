@@ -1,8 +1,7 @@
 """Creating and reading order sessions. Create stores nothing: the token is the state.
 
-The checks of plan, buyer, coupon, start date and purchase limit are the orders rules
-(``order_checkout_check``); this module adds only what is the session's own: the coupon count,
-the switch fields, the lifetime and the token.
+Create runs the checkout checks (services/checks.py) and seals the data with its lifetime;
+get opens the token and reads, in the same query as the key's state, whether it was submitted.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from config import clock
 from sessions_app import codec
 from sessions_app.data import OrderSession, SessionData, from_timestamp
 from sessions_app.errors import OrderSessionNotFound
-from sessions_app.models import SubmittedSession
 from sessions_app.services.checks import checkout_check
 from sessions_app.services.tokens import token_open, token_seal
 
@@ -40,23 +38,15 @@ def order_session_create(*, app: App, data: SessionData, actor: Actor) -> OrderS
     return _session_of(token_seal(app=app, claims=claims), claims, data)
 
 
-def order_session_open(*, app: App, token: str) -> OrderSession:
-    """The session behind ``token`` if ``app`` made it and it is live (not its submit state)."""
-    claims = token_open(app=app, token=token)
+def order_session_get(*, app: App, token: str) -> OrderSession:
+    """The session behind ``token`` if ``app`` made it and it is live, with its order once
+    submitted."""
+    opened = token_open(app=app, token=token)
     try:
-        data = SessionData.from_wire(claims["data"])
+        data = SessionData.from_wire(opened.claims["data"])
     except (KeyError, TypeError, ValueError):  # a payload from a format we no longer read
         raise OrderSessionNotFound() from None
-    return _session_of(token, claims, data)
-
-
-def order_session_get(*, app: App, token: str) -> OrderSession:
-    """The session with whether it was submitted, and its order once it was."""
-    session = order_session_open(app=app, token=token)
-    order_id = (
-        SubmittedSession.objects.filter(sid=session.sid).values_list("order_id", flat=True).first()
-    )
-    return replace(session, order_id=order_id)
+    return replace(_session_of(token, opened.claims, data), order_id=opened.order_id)
 
 
 def _session_of(token: str, claims: dict, data: SessionData) -> OrderSession:

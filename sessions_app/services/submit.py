@@ -24,7 +24,7 @@ from sessions_app.data import ContractSwitchType, OrderSession
 from sessions_app.errors import OrderSessionAlreadySubmitted
 from sessions_app.models import SubmittedSession
 from sessions_app.services.checks import checkout_subjects
-from sessions_app.services.sessions import order_session_open
+from sessions_app.services.sessions import order_session_get
 from sessions_app.services.switching import Switch, switch_decide, switch_from_order
 
 
@@ -36,8 +36,9 @@ class Submitted:
 
 def order_session_submit(*, app: App, token: str, actor: Actor) -> Submitted:
     """Create the session's order and invoice, re-checking every rule as of now."""
-    session = order_session_open(app=app, token=token)
-    _refuse_if_submitted(session.sid)
+    session = order_session_get(app=app, token=token)
+    if session.order_id is not None:
+        raise OrderSessionAlreadySubmitted(str(session.order_id))
     try:
         with transaction.atomic():
             claim = _claim(app, session)

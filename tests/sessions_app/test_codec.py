@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from base64 import urlsafe_b64encode
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -63,11 +63,14 @@ class KeyLookupSpy:
         return self.key
 
 
-def open_(token: str, *, key_for=None, at=None, app_id: str = APP) -> dict:
-    from datetime import UTC, datetime
+def _at(seconds: int = 1_780_000_100) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
-    at = at or datetime.fromtimestamp(1_780_000_100, tz=UTC)
-    return codec.open_token(token, app_id=app_id, key_for=key_for or KeyLookupSpy(), now=at)
+
+def open_(token: str, *, key_for=None, at=None, app_id: str = APP) -> dict:
+    at = at or _at()
+    opened = codec.open_token(token, app_id=app_id, key_for=key_for or KeyLookupSpy(), now=at)
+    return opened.claims
 
 
 def header_of(token: str) -> dict:
@@ -84,6 +87,11 @@ def test_token_round_trips_its_claims():
     token = sealed()
     # then
     assert open_(token) == claims()
+
+
+def test_opening_names_the_key_the_token_was_sealed_with():
+    opened = codec.open_token(sealed(), app_id=APP, key_for=KeyLookupSpy(), now=_at())
+    assert opened.kid == codec.KeyId("k1", 1)
 
 
 def test_protected_header_is_exactly_alg_enc_kid_typ_app():
@@ -283,20 +291,16 @@ def test_payload_app_must_equal_the_caller():
 
 
 def test_expiry_is_checked_with_60_seconds_leeway():
-    from datetime import UTC, datetime
-
     token = sealed(iat=1_780_000_000, ttl=100)
-    exp = datetime.fromtimestamp(1_780_000_100, tz=UTC)
+    exp = _at()
     assert open_(token, at=exp + timedelta(seconds=60))
     with pytest.raises(OrderSessionExpired):
         open_(token, at=exp + timedelta(seconds=61))
 
 
 def test_not_before_is_checked_with_60_seconds_leeway():
-    from datetime import UTC, datetime
-
     token = sealed(iat=1_780_000_000)
-    nbf = datetime.fromtimestamp(1_780_000_000, tz=UTC)
+    nbf = _at(1_780_000_000)
     assert open_(token, at=nbf - timedelta(seconds=60))
     with pytest.raises(OrderSessionNotYetValid):
         open_(token, at=nbf - timedelta(seconds=61))
@@ -315,4 +319,4 @@ def test_refusals_name_no_library_exception_or_key_id():
 def test_time_is_read_from_the_clock_not_the_token(clock):
     # The service passes config.clock.now; a token made "now" opens at the pinned time.
     token = sealed(iat=int(tally_clock.now().timestamp()))
-    assert codec.open_token(token, app_id=APP, key_for=KeyLookupSpy(), now=tally_clock.now())
+    assert codec.open_token(token, app_id=APP, key_for=KeyLookupSpy(), now=tally_clock.now()).claims

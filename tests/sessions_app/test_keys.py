@@ -104,7 +104,7 @@ def test_token_under_previous_key_works_within_grace_period_and_not_after(sessio
     # when: just before the grace period ends
     clock.advance(GRACE - timedelta(seconds=1))
     # then: the old version still decrypts (the token itself is 60 s into its leeway)
-    assert token_open(app=app, token=token)["app"] == str(app.app_def_id)
+    assert token_open(app=app, token=token).claims["app"] == str(app.app_def_id)
     # when: the grace period is over
     clock.advance(seconds=1)
     # then: the version is retired and the token is not found

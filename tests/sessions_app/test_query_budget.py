@@ -1,0 +1,38 @@
+"""Query budgets of the session services (the API adds one query: the caller's token)."""
+
+from __future__ import annotations
+
+from accounts.actors import Actor
+from sessions_app.data import SessionData
+from sessions_app.services.sessions import order_session_create, order_session_get
+
+
+def test_get_reads_key_state_and_submission_in_one_query(
+    session_app, plan, member, clock, django_assert_max_num_queries
+):
+    app, _ = session_app
+    data = SessionData(plan_id=plan.pk, member_id=member.member_id)
+    token = order_session_create(app=app, data=data, actor=Actor.app(app)).token
+    with django_assert_max_num_queries(1):
+        session = order_session_get(app=app, token=token)
+    assert session.order_id is None
+
+
+def test_create_needs_plan_member_and_key_version_only(
+    session_app, plan, member, clock, django_assert_max_num_queries
+):
+    app, _ = session_app
+    data = SessionData(plan_id=plan.pk, member_id=member.member_id)
+    order_session_create(app=app, data=data, actor=Actor.app(app))  # the first makes version 1
+    with django_assert_max_num_queries(3):
+        order_session_create(app=app, data=data, actor=Actor.app(app))
+
+
+def test_hostile_token_costs_no_query(session_app, clock, django_assert_max_num_queries):
+    import pytest
+
+    from sessions_app.errors import InvalidOrderSessionId
+
+    app, _ = session_app
+    with django_assert_max_num_queries(0), pytest.raises(InvalidOrderSessionId):
+        order_session_get(app=app, token='{"protected":"eyJhbGciOiJub25lIn0"}')
