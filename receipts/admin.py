@@ -1,9 +1,11 @@
 """The site owner's read-only view of receipts, images and order metadata.
 
-For the order page: ``receipt_summary(payment)`` returns the HTML of one payment's receipt,
-link and image (the hook orders/admin/order_page.py looks up); ``PaymentReceiptInline`` does
-the same as an inline of the order admin, and ``{% load receipts %}{% payment_receipt payment %}``
-in any admin template. All three are read-only.
+For the order page (orders/admin/order_page.py looks these up at run time):
+``receipt_summary(payment)`` gives the ReceiptSummary that ``receipts/payment_receipt.html``
+renders as ``summary``, and SUMMARY_SELECT / SUMMARY_PREFETCH / SUMMARY_DEFER load what it
+needs together with the payments. ``receipt_html(payment)`` is the rendered HTML,
+``PaymentReceiptInline`` shows the same as an inline of the order admin, and
+``{% load receipts %}{% payment_receipt payment %}`` in any template. All are read-only.
 """
 
 from __future__ import annotations
@@ -58,16 +60,18 @@ class PaymentReceiptInline(ReadOnlyMixin, admin.StackedInline):
 
     @admin.display(description="receipt, link and image")
     def receipt(self, payment: Payment) -> str:
-        return receipt_summary(payment) or "No receipt or order link has been sent."
+        return receipt_html(payment)
 
 
-def receipt_summary(payment: Payment) -> str:
-    """The receipt, link and image of ``payment`` as HTML for the owner's order page; "" when
-    the merchant has sent none of them."""
-    summary = payment_receipt_summary(payment)
-    if summary.is_empty:
-        return ""
-    return render_to_string("receipts/payment_receipt.html", {"summary": summary})
+# The order page's hook: the summary object its template renders.
+receipt_summary = payment_receipt_summary
+
+
+def receipt_html(payment: Payment) -> str:
+    """The receipt, link and image of ``payment`` as HTML (says so when there are none)."""
+    return render_to_string(
+        "receipts/payment_receipt.html", {"summary": payment_receipt_summary(payment)}
+    )
 
 
 def thumbnail(image: ReceiptImage | None) -> str:

@@ -36,7 +36,7 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png"}
 
 # Longest base64 text (after removing whitespace) that can decode to IMAGE_MAX_BYTES.
 _MAX_BASE64_CHARS = 4 * -(-IMAGE_MAX_BYTES // 3)
-_BASE64_WHITESPACE = b" \t\r\n"
+_BASE64_WHITESPACE = " \t\r\n"
 
 # Pillow decompresses PNG text chunks (zTXt, iTXt) up to 64 MB in total by default; a 2 MB
 # file of such chunks would cost that much memory before any pixel. 4 MB is ample for real
@@ -66,22 +66,26 @@ class ImageFacts:
 
 
 def decode_base64(src: str) -> bytes:
-    """The file bytes of ``src``: strict base64, whitespace ignored, size capped before decoding."""
-    try:
-        raw = src.encode("ascii")
-    except UnicodeEncodeError:
-        raise ImageRejected("must be base64 (A-Z, a-z, 0-9, '+', '/' and '=' padding)") from None
-    if raw[:5].lower() == b"data:":
+    """The file bytes of ``src``: strict base64, whitespace ignored, size capped before decoding.
+
+    binascii decodes bytes about twice as fast as an ASCII str, and the encode is a plain
+    copy, so the text is encoded first; whitespace is removed only when there is some.
+    """
+    if not src.isascii():
+        raise ImageRejected("must be base64 (A-Z, a-z, 0-9, '+', '/' and '=' padding)")
+    if src[:5].lower() == "data:":
         raise ImageRejected(
             "must be the base64 data alone, without a 'data:image/...;base64,' prefix"
         )
-    raw = raw.translate(None, _BASE64_WHITESPACE)
-    if not raw:
+    text = src.encode("ascii")
+    if any(blank in src for blank in _BASE64_WHITESPACE):
+        text = text.translate(None, _BASE64_WHITESPACE.encode("ascii"))
+    if not text:
         raise ImageRejected("must not be empty")
-    if len(raw) > _MAX_BASE64_CHARS:
-        raise ImageRejected(_too_large(len(raw) * 3 // 4))
+    if len(text) > _MAX_BASE64_CHARS:
+        raise ImageRejected(_too_large(len(text) * 3 // 4))
     try:
-        data = binascii.a2b_base64(raw, strict_mode=True)
+        data = binascii.a2b_base64(text, strict_mode=True)
     except binascii.Error:
         raise ImageRejected(
             "is not valid base64 (standard alphabet A-Z, a-z, 0-9, '+', '/', with '=' padding)"

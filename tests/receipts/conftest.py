@@ -26,7 +26,7 @@ def payment_factory(db, plan_factory, member):
     def make(**fields: Any) -> Payment:
         buyer = fields.pop("buyer", member)
         currency = fields.setdefault("currency", "NOK")
-        plan = plan_factory(price="500.00", currency=currency)
+        plan = plan_factory(price="500.00", currency=currency, cycle_count=12)
         order = order_row(plan=plan, buyer=buyer, at=tally_clock.now())
         fields.setdefault("amount", Decimal("500.00"))
         fields.setdefault("status", Payment.Status.SUCCEEDED)

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.template import Context, Template
 
 from orders.models import Order, Payment
-from receipts.admin import PaymentReceiptInline, receipt_summary
+from receipts.admin import PaymentReceiptInline, receipt_html
 from receipts.models import OrderMetadata, Receipt, ReceiptImage
 from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
 from receipts.services.images import image_upload
@@ -41,8 +41,8 @@ def complete(payment, actor) -> Payment:
     return payment
 
 
-def test_order_page_hook_shows_lines_total_link_and_image(complete):
-    html = receipt_summary(complete)
+def test_receipt_html_shows_lines_total_link_and_image(complete):
+    html = receipt_html(complete)
     assert "cotton t-shirt (blue, medium)" in html and "Programme" in html
     assert "400.00" in html  # 2 × 125.00 + 150.00 shipping
     assert 'href="https://mystore.no/tickets/42"' in html
@@ -50,8 +50,8 @@ def test_order_page_hook_shows_lines_total_link_and_image(complete):
     assert "receipts cannot be changed" in html
 
 
-def test_order_page_hook_is_empty_for_a_payment_without_receipt_data(payment):
-    assert receipt_summary(payment) == ""
+def test_receipt_html_says_when_the_merchant_sent_nothing(payment):
+    assert "No receipt or order link has been sent" in receipt_html(payment)
 
 
 def test_receipt_html_escapes_what_the_merchant_sent(payment, actor):
@@ -61,7 +61,7 @@ def test_receipt_html_escapes_what_the_merchant_sent(payment, actor):
         shipping_amount=0,
         actor=actor,
     )
-    html = receipt_summary(payment)
+    html = receipt_html(payment)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
@@ -104,7 +104,7 @@ def test_summaries_of_many_payments_cost_a_fixed_number_of_queries(
             .prefetch_related(*SUMMARY_PREFETCH)
             .defer(*SUMMARY_DEFER)
         )
-        htmls = [receipt_summary(p) for p in payments]
+        htmls = [receipt_html(p) for p in payments]
     assert len(htmls) == 5 and all("125.00" in h for h in htmls)
 
 
@@ -151,3 +151,14 @@ def test_member_template_is_empty_until_the_merchant_sends_something(payment):
 def test_admin_template_tag_renders_the_same_summary(complete):
     tag = Template("{% load receipts %}{% payment_receipt payment %}")
     assert "receipts cannot be changed" in tag.render(Context({"payment": complete}))
+
+
+def test_owner_order_page_shows_each_payments_receipt_link_and_image(complete, admin_client):
+    # when
+    page = admin_client.get(f"/admin/orders/order/{complete.order.pk}/change/")
+    # then
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Programme" in html and "400.00" in html
+    assert 'href="https://mystore.no/tickets/42"' in html
+    assert 'src="/order-management/v1/image/ticket-img"' in html
