@@ -30,6 +30,7 @@ from orders.models import (
     PausePeriod,
     Payment,
 )
+from orders.services.bulk import insert_many, update_many
 from orders.services.events import build_event, order_body
 from orders.services.timeline import timeline_entry
 
@@ -113,16 +114,15 @@ class Changes:
             PausePeriod.objects.bulk_update(self.pauses_closed, ["status", "resume_date"])
         if self.invoices_paid:
             _mark_invoices_paid(self.invoices_paid)
-        if self.timeline:
-            OrderTimelineEntry.objects.bulk_create(self.timeline)
-        if self.events:
-            OrderEvent.objects.bulk_create(self.events)
+        insert_many(OrderTimelineEntry, self.timeline)
+        insert_many(OrderEvent, self.events)
+        # Invoices last: numbering locks the counter row until commit, so keep that short.
+        # (Lines and payments may go first: foreign keys are checked at commit.)
+        insert_many(InvoiceLine, self.lines)
+        insert_many(Payment, self.payments)
         if self.invoices:
             number_invoices(self.invoices)
-            Invoice.objects.bulk_create(self.invoices)
-            InvoiceLine.objects.bulk_create(self.lines)
-        if self.payments:
-            Payment.objects.bulk_create(self.payments)
+            insert_many(Invoice, self.invoices)
 
     def _save_changed(self) -> None:
         if len(self.changed) == 1:
@@ -131,7 +131,7 @@ class Changes:
         elif self.changed:
             fields = sorted(set().union(*(f for _, f in self.changed.values())))
             orders = [order for order, _ in self.changed.values()]
-            Order.objects.bulk_update(orders, fields, batch_size=1000)
+            update_many(Order, orders, fields)
 
 
 def _mark_invoices_paid(invoices: Iterable[Invoice]) -> None:

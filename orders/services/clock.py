@@ -19,7 +19,7 @@ from django.db import transaction
 
 from accounts.actors import Actor
 from config import clock
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, PausePeriod
 from orders.services import schedule, transitions
 from orders.services.changes import Changes
 from orders.services.payments import payment_provider
@@ -52,9 +52,9 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
             Order.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(next_transition_at__lte=at)
             .order_by("next_transition_at")
-            .select_related("buyer")
-            .prefetch_related("pause_periods")[:batch_size]
+            .select_related("buyer")[:batch_size]
         )
+        _load_pauses(orders)
         batch = Changes(at)
         applied = 0
         for order in orders:
@@ -71,12 +71,25 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
     return applied, len(orders)
 
 
+def _load_pauses(orders: list[Order]) -> None:
+    """Pause periods, read only for the orders that have been paused (few of them)."""
+    paused = [o.pk for o in orders if o.paused_total or o.status == OrderStatus.PAUSED]
+    periods: dict = {pk: [] for pk in paused}
+    if paused:
+        for period in PausePeriod.objects.filter(order_id__in=paused):
+            periods[period.order_id].append(period)
+    for order in orders:
+        schedule.pauses_set(order, periods.get(order.pk, []))
+
+
 def order_advance(order: Order, changes: Changes, *, actor: Actor, provider) -> int:
     """Apply each transition of ``order`` due at ``changes.at``, in time order."""
     steps = 0
     at = changes.at
+    due = schedule.next_transition(order, at)  # the stored moment may be stale
     while steps < MAX_STEPS_PER_ORDER:
-        due = schedule.next_transition(order, at)
+        if steps:  # each transition has just set the next moment
+            due = order.next_transition_at
         if due is None or due > at:
             break
         if order.status == OrderStatus.PENDING:

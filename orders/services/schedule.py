@@ -42,22 +42,28 @@ def pauses_of(order: Order) -> list[PausePeriod]:
 
 def pauses_set(order: Order, periods: Iterable[PausePeriod]) -> None:
     """Make ``order.pause_periods.all()`` answer ``periods`` without a query."""
-    queryset = PausePeriod.objects.filter(order_id=order.pk)
+    queryset = PausePeriod.objects.all()  # never evaluated: its result is set here
     queryset._result_cache = list(periods)
     queryset._prefetch_done = True
     cache = getattr(order, "_prefetched_objects_cache", None) or {}
     order._prefetched_objects_cache = {**cache, "pause_periods": queryset}
 
 
-def cycle_length(order: Order, cycles: int = 1) -> relativedelta:
+_UNITS = {
+    PeriodUnit.DAY: "days",
+    PeriodUnit.WEEK: "weeks",
+    PeriodUnit.MONTH: "months",
+    PeriodUnit.YEAR: "years",
+}
+
+
+def cycle_length(order: Order, cycles: int = 1) -> relativedelta | timedelta:
+    """``cycles`` cycles of ``order``: days and weeks are exact, months and years clamp."""
     count = (order.duration_count or 1) * cycles
-    unit = order.duration_unit or PeriodUnit.MONTH
-    return {
-        PeriodUnit.DAY: relativedelta(days=count),
-        PeriodUnit.WEEK: relativedelta(weeks=count),
-        PeriodUnit.MONTH: relativedelta(months=count),
-        PeriodUnit.YEAR: relativedelta(years=count),
-    }[unit]
+    unit = _UNITS[order.duration_unit or PeriodUnit.MONTH]
+    if unit in ("days", "weeks"):
+        return timedelta(**{unit: count})
+    return relativedelta(**{unit: count})
 
 
 def trial_days(order: Order) -> int:
@@ -156,6 +162,11 @@ def current_cycle(order: Order, at: datetime) -> Cycle | None:
         return None
     if order.end_date is not None and at >= order.end_date:
         return None
+    hint = order.current_cycle_index
+    if hint is not None and _has_started(order, at):  # usually the stored cycle is current
+        cycle = cycle_at_index(order, hint, pauses_of(order), at)
+        if cycle.started_date <= at and (cycle.ended_date is None or at < cycle.ended_date):
+            return cycle
     cycles = order_cycles(order, at)
     return cycles[-1] if cycles else None
 

@@ -1,0 +1,163 @@
+"""Clock sweep benchmark: due orders processed by parallel workers, in transitions per second.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tally_bench_lifecycle \
+        .venv/bin/python bench/clock_sweep.py                      # 100,000 due, 2 workers
+    ... bench/clock_sweep.py --due 10000 --sizes 10000,1000000     # is the cost flat?
+
+For each table size it empties the order tables of the (benchmark!) database, seeds that many
+orders with ``bench/seed_orders.py`` of which ``--due`` are monthly subscriptions whose next
+cycle is due now, then starts ``--workers`` processes that each run the clock
+(``clock_batch``) until nothing is left. Every due order gets a new cycle: an invoice with
+its line, a payment through the test provider, a timeline entry and two events. It prints
+the transitions per second (wall time from the first worker's start to the last one's end)
+and checks that each due order was renewed exactly once. Target: 2,000 transitions/s or more
+with 2 workers, the same rate whatever the table size (only due rows are read).
+
+Refuses to run unless the database name contains "bench": it deletes orders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tally_bench_lifecycle")
+os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ.pop("TALLY_DEBUG", None)
+
+TABLES = (
+    "orders_order",
+    "orders_pauseperiod",
+    "orders_invoice",
+    "orders_invoiceline",
+    "orders_payment",
+    "orders_orderevent",
+    "orders_ordertimelineentry",
+    "orders_invoicenumber",
+)
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    if "postgresql" not in cfg["ENGINE"]:
+        raise SystemExit("clock_sweep measures PostgreSQL: set DATABASE_URL=postgres://...")
+    if "bench" not in cfg["NAME"]:
+        raise SystemExit(f"refusing to empty '{cfg['NAME']}': use a database named *bench*")
+    with psycopg.connect(
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        if (
+            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
+            is None
+        ):
+            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def worker(batch: int) -> None:
+    """One worker process: run clock batches until none is left; report on stdout."""
+    import django
+
+    django.setup()
+    from orders.services.clock import clock_batch
+
+    started = time.time()
+    applied = batches = 0
+    while True:
+        done, claimed = clock_batch(batch_size=batch)
+        applied += done
+        batches += 1
+        if claimed == 0:
+            break
+    print(
+        json.dumps({"applied": applied, "batches": batches, "start": started, "end": time.time()})
+    )
+
+
+def reset() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+        cursor.execute("DELETE FROM accounts_user WHERE username LIKE 'bench-%%'")
+
+
+def sweep(size: int, due: int, workers: int, batch: int) -> dict:
+    from django.db import connection
+
+    from bench.seed_orders import seed_orders
+    from config import clock
+    from orders.models import Invoice, Order, OrderEvent
+
+    reset()
+    started = time.perf_counter()
+    seeded_at = clock.now()
+    seed_orders(size, due=due, seed=size)
+    seeded = time.perf_counter() - started
+    connection.close()  # the workers are other processes; this one only checks afterwards
+    cmd = [sys.executable, __file__, "--worker", "--batch", str(batch)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    applied = sum(r["applied"] for r in reports)
+    elapsed = max(r["end"] for r in reports) - min(r["start"] for r in reports)
+    renewed = Invoice.objects.filter(cycle_index=2).count()
+    assert applied == due == renewed, (applied, due, renewed)
+    assert OrderEvent.objects.count() == 2 * due
+    assert not Order.objects.filter(next_transition_at__lte=seeded_at).exists()
+    return {
+        "table": size,
+        "due": due,
+        "workers": workers,
+        "seconds": elapsed,
+        "per_second": applied / elapsed,
+        "per_worker": [r["applied"] for r in reports],
+        "seed_seconds": seeded,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--due", type=int, default=100_000)
+    parser.add_argument("--sizes", default="110000", help="table sizes, comma-separated")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.batch)
+        return
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"{'orders in table':>16} {'due':>8} {'workers':>7} {'seconds':>8} {'transitions/s':>14}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        r = sweep(size, args.due, args.workers, args.batch)
+        print(
+            f"{r['table']:>16,} {r['due']:>8,} {r['workers']:>7} {r['seconds']:>8.1f} "
+            f"{r['per_second']:>14,.0f}   (per worker {r['per_worker']}, seeded in "
+            f"{r['seed_seconds']:.0f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
