@@ -26,7 +26,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,6 +104,7 @@ class _Rows:
 
     def __init__(self, plans, buyers: list[int], now) -> None:
         from orders.models import Order
+        from orders.services.checkout import order_from_plan
         from orders.services.pricing import price_quote
 
         self.now = now
@@ -115,25 +116,9 @@ class _Rows:
         self.index = {f.attname: i for i, f in enumerate(self.fields)}
         self.templates = {}
         for plan in self.plans:
-            quote = price_quote(plan=plan)
-            order = Order(
-                plan=plan,
-                type="ONLINE",
-                status="ACTIVE",
-                last_payment_status="PAID" if plan.price else "NOT_APPLICABLE",
-                plan_name=plan.name,
-                plan_description=plan.description,
-                plan_price=quote.plan_price,
-                currency=plan.currency,
-                pricing_model=plan.pricing_model,
-                duration_count=plan.duration_count,
-                duration_unit=plan.duration_unit,
-                cycle_count=plan.cycle_count,
-                start_date=now,
-                created_date=now,
-                updated_date=now,
-                **quote.order_fields(),
-            )
+            order = order_from_plan(plan, None, "ONLINE", price_quote(plan=plan), now, now)
+            order.status = "ACTIVE"
+            order.last_payment_status = "PAID" if plan.price else "NOT_APPLICABLE"
             row = []
             for field in self.fields:
                 value = getattr(order, field.attname)
@@ -214,26 +199,11 @@ class _Shape:
         self.end_date = None
 
 
-def _text(value) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"{value.total_seconds()} seconds"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return text
-
-
 def _insert_orders(rows: list[tuple], columns: list[str]) -> None:
     from django.db import connection
 
     from orders.models import Order
+    from orders.services.bulk import copy_text
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -244,7 +214,7 @@ def _insert_orders(rows: list[tuple], columns: list[str]) -> None:
             with cursor.copy(f"COPY orders_order ({', '.join(columns)}) FROM STDIN") as copy:
                 block = []
                 for row in rows:
-                    block.append("\t".join(map(_text, row)))
+                    block.append("\t".join(map(copy_text, row)))
                     if len(block) == 5000:
                         copy.write("\n".join(block) + "\n")
                         block = []

@@ -22,7 +22,7 @@ def _fast() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
     """One value in the text format of COPY."""
     if value is None:
         return "\\N"
@@ -70,13 +70,13 @@ def _copy_value(field: models.Field):
     """A function from an object to the COPY text of ``field``."""
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda obj: _copy_text(
+        return lambda obj: copy_text(
             None if (v := getattr(obj, field.attname)) is None else json.dumps(v, cls=encoder)
         )
     if _plain(field):
         attname = field.attname
-        return lambda obj: _copy_text(getattr(obj, attname))
-    return lambda obj: _copy_text(_db_value(field, obj))
+        return lambda obj: copy_text(getattr(obj, attname))
+    return lambda obj: copy_text(_db_value(field, obj))
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:

@@ -98,7 +98,10 @@ def order_checkout_check(
         raise PurchaseLimitReached(data={"planId": str(plan.pk)})
 
 
-def _new_order(plan: Plan, buyer, order_type: str, quote: Quote, start: datetime, at) -> Order:
+def order_from_plan(
+    plan: Plan, buyer, order_type: str, quote: Quote, start: datetime, at: datetime
+) -> Order:
+    """An unsaved DRAFT order of ``plan``: the plan's snapshot, the quote, the dates."""
     order = Order(
         buyer=buyer,
         plan=plan,
@@ -187,7 +190,7 @@ def order_create_online(
         coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
         if coupon is not None:
             coupon_use(coupon)
-        order = _new_order(
+        order = order_from_plan(
             plan, buyer, OrderType.ONLINE, price_quote(plan=plan, coupon=coupon), start, at
         )
         order.order_method = order_method or ""
@@ -227,7 +230,7 @@ def order_create_offline(
         coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
         if coupon is not None:
             coupon_use(coupon)
-        order = _new_order(
+        order = order_from_plan(
             plan, buyer, OrderType.OFFLINE, price_quote(plan=plan, coupon=coupon), start, at
         )
         order.submission_id = submission_id
@@ -257,7 +260,7 @@ def order_preview(
     start = _start(start_date, at)
     coupon = _coupon(coupon_code, plan, buyer, at, lock=False)
     shown_buyer = buyer or User(member_id=ZERO_ID, contact_id=ZERO_ID)
-    order = _new_order(
+    order = order_from_plan(
         plan, shown_buyer, order_type, price_quote(plan=plan, coupon=coupon), start, at
     )
     order.id = order.subscription_id = ZERO_ID
