@@ -117,6 +117,7 @@ def order_from_plan(
         duration_unit=plan.duration_unit,
         cycle_count=plan.cycle_count if plan.is_recurring else 0,
         free_trial_days=plan.free_trial_days if plan.is_recurring else None,
+        auto_renew_canceled=False if plan.is_recurring else None,
         created_date=at,
         updated_date=at,
         **quote.order_fields(),

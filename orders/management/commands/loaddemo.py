@@ -74,6 +74,52 @@ PLANS = [
 ]
 
 
+def demo_orders(members: list[User], plans: dict) -> None:
+    """A handful of orders in different states, made through the order services.
+
+    Only when there are no orders yet, so running the command again adds none.
+    """
+    from datetime import timedelta
+
+    from accounts.actors import Actor
+    from config import clock
+    from orders.models import Order
+    from orders.services import lifecycle
+    from orders.services.checkout import order_create_offline, order_create_online
+    from orders.services.payments import invoice_pay
+
+    if Order.objects.exists():
+        return
+    alice, bob = members
+    actor = Actor.system("demo data")
+
+    def online(buyer, plan_name, *, pay=True):
+        order = order_create_online(plan=plans[plan_name], buyer=buyer, actor=actor)
+        if pay and order.status == "DRAFT":
+            invoice = order.invoices.get()
+            invoice_pay(invoice=invoice, outcome="SUCCEEDED", actor=actor)
+        return order
+
+    online(alice, "Monthly (12 months)")  # ACTIVE, paid
+    yearly = online(alice, "Yearly")
+    lifecycle.order_cancel(yearly.pk, effective_at="NEXT_PAYMENT_DATE", actor=actor)
+    online(alice, "Lifetime", pay=False)  # DRAFT, waiting for payment
+    order_create_offline(plan=plans["Summer pass (3 months)"], buyer=alice, actor=actor)
+    order_create_offline(
+        plan=plans["Monthly until canceled"],
+        buyer=alice,
+        actor=actor,
+        paid=True,
+        start_date=clock.now() + timedelta(days=7),
+    )  # PENDING
+    online(bob, "Monthly until canceled")  # ACTIVE, in its free trial
+    paused = online(bob, "Monthly (12 months)")
+    lifecycle.order_pause(paused.pk, actor=actor)
+    canceled = online(bob, "Summer pass (3 months)")
+    lifecycle.order_cancel(canceled.pk, effective_at="IMMEDIATELY", actor=actor)
+    online(bob, "Free")  # ACTIVE, nothing to pay
+
+
 class Command(BaseCommand):
     help = "Load demo data (safe to run again). --json prints logins, tokens and ids as JSON."
 
@@ -96,6 +142,7 @@ class Command(BaseCommand):
             code="SAVE10", discount_type=DiscountType.PERCENT, value=Decimal("10"), enabled=True
         )
         tax_set(name="VAT", rate=Decimal("0"), included_in_price=True)
+        demo_orders(members, {p.name: p for p in plans})
         result = {
             "owner": {"username": owner.username, "password": OWNER["password"]},
             "app": {"name": app.name, "appDefId": str(app.app_def_id), "token": app_token},
