@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,6 +41,36 @@ IMAGE_HEADERS = {
 }
 
 
+PROBLEM = OpenApiResponse(
+    inline_serializer(
+        "Problem",
+        {
+            "type": serializers.CharField(),
+            "title": serializers.CharField(),
+            "status": serializers.IntegerField(),
+            "detail": serializers.CharField(),
+            "instance": serializers.CharField(),
+            "code": serializers.CharField(),
+            "invalidParams": serializers.ListField(child=serializers.DictField(), required=False),
+        },
+    ),
+    description="RFC 7807 problem (application/problem+json)",
+)
+ERRORS = {status: PROBLEM for status in (400, 401, 403, 404, 409, 413, 415)}
+IMAGE_RESPONSE = inline_serializer("ImageResponse", {"imageId": serializers.CharField()})
+
+
+class AnyAccept(BaseContentNegotiation):
+    """Image bytes are what they are: an ``Accept: image/png`` client must not get a 406
+    because the API's renderer speaks JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return JSONRenderer(), JSONRenderer.media_type
+
+
 class ReceiptsAPIView(APIView):
     parser_classes = [ProblemJSONParser]
 
@@ -56,6 +91,11 @@ class ImageUploadView(ReceiptsAPIView):
 
     required_scopes = RECEIPTS_MANAGE
 
+    @extend_schema(
+        request=ImageSerializer,
+        responses={201: IMAGE_RESPONSE, 200: IMAGE_RESPONSE, **ERRORS},
+        tags=["receipts"],
+    )
     def post(self, request: Request) -> Response:
         data = self.valid(ImageSerializer, request).validated_data
         upload = image_upload(image_id=data["imageId"], src=data["src"], actor=self.actor(request))
@@ -71,6 +111,16 @@ class ImageFileView(ReceiptsAPIView):
     """GET /order-management/v1/image/{imageId}: the bytes, for apps with RECEIPTS.READ, the
     site owner, and the member whose order shows the image. Anyone else gets a 404."""
 
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            **ERRORS,
+        },
+        tags=["receipts"],
+    )
     def get(self, request: Request, image_id: str) -> HttpResponse:
         image = image_get(image_id)
         if not image_visible_to(caller_of(request), image):
@@ -94,6 +144,9 @@ class ReceiptView(ReceiptsAPIView):
 
     required_scopes = {"GET": RECEIPTS_READ, "POST": RECEIPTS_MANAGE}
 
+    @extend_schema(
+        request=ReceiptSerializer, responses={201: ReceiptSerializer, **ERRORS}, tags=["receipts"]
+    )
     def post(self, request: Request, transaction_id: str) -> Response:
         serializer = self.valid(ReceiptSerializer, request)
         receipt = receipt_store(
@@ -104,6 +157,7 @@ class ReceiptView(ReceiptsAPIView):
         location = reverse("receipts:receipt", args=[transaction_id])
         return Response(receipt_body(receipt), status=201, headers={"Location": location})
 
+    @extend_schema(responses={200: ReceiptSerializer, **ERRORS}, tags=["receipts"])
     def get(self, request: Request, transaction_id: str) -> Response:
         return Response(receipt_body(receipt_get(transaction_id)))
 
@@ -113,6 +167,9 @@ class OrderView(ReceiptsAPIView):
 
     required_scopes = {"GET": RECEIPTS_READ, "PUT": RECEIPTS_MANAGE}
 
+    @extend_schema(
+        request=OrderSerializer, responses={200: OrderSerializer, **ERRORS}, tags=["receipts"]
+    )
     def put(self, request: Request, transaction_id: str) -> Response:
         serializer = self.valid(OrderSerializer, request)
         metadata = order_metadata_replace(
@@ -122,5 +179,6 @@ class OrderView(ReceiptsAPIView):
         )
         return Response(metadata_snapshot(metadata))
 
+    @extend_schema(responses={200: OrderSerializer, **ERRORS}, tags=["receipts"])
     def get(self, request: Request, transaction_id: str) -> Response:
         return Response(metadata_snapshot(order_metadata_get(transaction_id)))

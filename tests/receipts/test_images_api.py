@@ -145,8 +145,8 @@ def test_image_is_served_with_its_type_nosniff_and_a_sandboxing_csp(
 ):
     # given
     api.post(UPLOAD, image_body("logo", data), token=merchant)
-    # when
-    reply = api.get(f"{UPLOAD}/logo", token=reader)
+    # when: even a client that asks for HTML
+    reply = api.get(f"{UPLOAD}/logo", token=reader, headers={"Accept": "text/html"})
     # then
     assert reply.status == 200
     assert reply.raw == data
@@ -167,6 +167,14 @@ def test_image_with_markup_in_its_metadata_is_still_served_as_an_image(api, merc
     assert reply.headers["content-type"] == "image/jpeg"
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert "sandbox" in reply.headers["content-security-policy"]
+
+
+def test_head_gives_the_headers_without_the_bytes(api, merchant, reader):
+    api.post(UPLOAD, image_body("logo"), token=merchant)
+    reply = api.request("HEAD", f"{UPLOAD}/logo", token=reader, headers={"Accept": "image/png"})
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "image/png"
+    assert reply.raw == b""
 
 
 def test_repeated_fetch_with_its_etag_is_304(api, merchant, reader):
