@@ -8,3 +8,6 @@ class SessionsAppConfig(AppConfig):
     label = "sessions_app"
     verbose_name = "Order sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sessions_app import system_checks  # noqa: F401 - registers the startup check

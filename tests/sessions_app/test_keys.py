@@ -212,3 +212,12 @@ def test_command_refuses_an_unknown_app(db):
 def test_command_needs_apps_or_all(db):
     with pytest.raises(CommandError):
         call_command("rotate_session_keys", stdout=StringIO())
+
+
+def test_malformed_master_secrets_fail_the_startup_check(session_keys):
+    from sessions_app.system_checks import order_session_keys_check
+
+    session_keys.TALLY_ORDER_SESSION_KEYS = ["k1:short"]
+    assert [e.id for e in order_session_keys_check()] == ["sessions_app.E001"]
+    session_keys.TALLY_ORDER_SESSION_KEYS = [MASTER]
+    assert order_session_keys_check() == []
