@@ -6,14 +6,14 @@ Plan, buyer, coupon, start date and purchase limit are the orders rules (``order
 
 from __future__ import annotations
 
-from orders.services.checkout import order_checkout_check
-
 from accounts.models import User
+from config import clock
 from orders.errors import MemberNotFound, PlanNotFound
 from orders.models import Plan
+from orders.services.checkout import order_checkout_check
 from sessions_app.data import SessionData
 from sessions_app.errors import MoreThanOneCoupon
-from sessions_app.services.switching import switch_from_order
+from sessions_app.services.switching import switch_decide, switch_from_order
 
 
 def coupon_count_check(coupon_codes: list | tuple) -> None:
@@ -38,9 +38,8 @@ def checkout_check(data: SessionData) -> None:
     coupon_count_check(data.coupon_codes)
     plan, buyer = checkout_subjects(data)
     old = switch_from_order(data, buyer)
+    if old is not None:
+        switch_decide(data, old=old, plan=plan, at=clock.now())
     order_checkout_check(
-        plan=plan,
-        buyer=buyer,
-        start_date=None if old else data.start_date,
-        coupon_code=data.coupon_code,
+        plan=plan, buyer=buyer, start_date=data.start_date, coupon_code=data.coupon_code
     )

@@ -18,8 +18,6 @@ from sessions_app.errors import OrderSessionNotFound
 from sessions_app.services.checks import checkout_check
 from sessions_app.services.tokens import token_open, token_seal
 
-PAYLOAD_VERSION = codec.PAYLOAD_VERSION
-
 
 def order_session_create(*, app: App, data: SessionData, actor: Actor) -> OrderSession:
     """Check the session data as a checkout would, then seal it into a token for ``app``."""
@@ -27,7 +25,7 @@ def order_session_create(*, app: App, data: SessionData, actor: Actor) -> OrderS
     now = clock.now()
     issued = int(now.timestamp())
     claims = {
-        "v": PAYLOAD_VERSION,
+        "v": codec.PAYLOAD_VERSION,
         "sid": secrets.token_hex(16),
         "app": str(app.app_def_id),
         "iat": issued,

@@ -234,3 +234,18 @@ def test_upgrade_from_a_free_trial_credits_nothing(
     assert reply.status == 200, reply.body
     assert not [x for x in reply.body["invoice"]["lines"] if x["kind"] == "PRORATION"]
     assert error_code(reply) is None
+
+
+def test_upgrade_across_currencies_is_refused_at_create(
+    api, session_app, plan_factory, monthly, member, clock
+):
+    _, token = session_app
+    old = active_order(monthly, member)
+    dollars = plan_factory(price="60.00", currency="USD")
+    body = {
+        "sessionData": session_data(
+            dollars, member, contractSwitchType="UPGRADE", switchFromOrderId=str(old.pk)
+        )
+    }
+    reply = api.post(URL, body, token=token)
+    assert violated_fields(reply) == ["sessionData.switchFromOrderId"]
