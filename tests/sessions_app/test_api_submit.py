@@ -194,3 +194,16 @@ def test_submitted_session_is_recorded_with_its_order(api, session_app, plan, me
     record = SubmittedSession.objects.get()
     assert (record.app, str(record.order_id)) == (app, order_id)
     assert record.invoice.order_id == record.order_id
+
+
+def test_free_plan_submit_starts_the_order_without_an_invoice(
+    api, session_app, plan_factory, member, clock
+):
+    _, token = session_app
+    free = plan_factory(price="0")
+    session_id = create_session(api, token, free, member)
+    reply = submit(api, token, session_id)
+    assert reply.status == 200, reply.body
+    assert reply.body["order"]["status"] == "ACTIVE"
+    assert reply.body["order"]["lastPaymentStatus"] == "NOT_APPLICABLE"
+    assert "invoice" not in reply.body and not Invoice.objects.exists()
