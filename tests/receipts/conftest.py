@@ -13,6 +13,9 @@ from accounts.actors import Actor
 from accounts.scopes import RECEIPTS_MANAGE, RECEIPTS_READ
 from config import clock as tally_clock
 from orders.models import Payment
+from receipts.api.serializers import ReceiptSerializer
+from receipts.models import Receipt
+from receipts.services.receipts import receipt_store
 from tests.api.factories import order_row
 from tests.receipts import images as img
 
@@ -96,6 +99,22 @@ def order_meta(**overrides: Any) -> dict[str, Any]:
     body = {"category": "receipt", "orderDetailsUrl": "https://mystore.no/order/987654"}
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not ...}
+
+
+def lines_of(*wire_lines: dict[str, Any]):
+    """Wire order lines as the service takes them (parsed by the API's own serializer)."""
+    serializer = ReceiptSerializer(data={"orderLines": list(wire_lines)})
+    serializer.is_valid(raise_exception=True)
+    return serializer.service_kwargs()["lines"]
+
+
+def stored(payment, actor, *wire_lines: dict[str, Any], shipping: int = 0) -> Receipt:
+    return receipt_store(
+        transaction_id=payment.transaction_id,
+        lines=lines_of(*(wire_lines or [line()])),
+        shipping_amount=shipping,
+        actor=actor,
+    )
 
 
 def names(reply) -> list[str]:

@@ -15,8 +15,7 @@ from receipts.services.images import image_upload
 from receipts.services.order_metadata import order_metadata_replace
 from receipts.services.receipts import receipt_store
 from tests.receipts import images as img
-from tests.receipts.conftest import line
-from tests.receipts.test_services import lines_of
+from tests.receipts.conftest import line, lines_of, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +54,7 @@ def test_receipt_html_says_when_the_merchant_sent_nothing(payment):
 
 
 def test_receipt_html_escapes_what_the_merchant_sent(payment, actor):
-    receipt_store(
-        transaction_id=payment.transaction_id,
-        lines=lines_of(line(description="<script>alert(1)</script>")),
-        shipping_amount=0,
-        actor=actor,
-    )
+    stored(payment, actor, line(description="<script>alert(1)</script>"))
     html = receipt_html(payment)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html

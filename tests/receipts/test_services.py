@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
 
-from receipts.api.serializers import ReceiptSerializer
 from receipts.errors import ImageExists, ReceiptExists, ReceiptsInvalid
 from receipts.models import Receipt, ReceiptImage, ReceiptLine
 from receipts.services.images import image_upload
 from receipts.services.order_metadata import order_metadata_get, order_metadata_replace
 from receipts.services.receipts import receipt_get, receipt_store
 from tests.receipts import images as img
-from tests.receipts.conftest import line
+from tests.receipts.conftest import line, lines_of, stored
 
 pytestmark = pytest.mark.django_db
-
-
-def lines_of(*wire_lines: dict[str, Any]):
-    """Wire order lines as the service takes them (parsed by the API's own serializer)."""
-    serializer = ReceiptSerializer(data={"orderLines": list(wire_lines)})
-    serializer.is_valid(raise_exception=True)
-    return serializer.service_kwargs()["lines"]
 
 
 def test_storing_a_receipt_costs_the_same_queries_for_1_or_50_lines(
@@ -49,12 +40,7 @@ def test_storing_a_receipt_costs_the_same_queries_for_1_or_50_lines(
 
 
 def test_reading_a_receipt_is_two_queries(payment, actor, django_assert_num_queries):
-    receipt_store(
-        transaction_id=payment.transaction_id,
-        lines=lines_of(line(), line()),
-        shipping_amount=0,
-        actor=actor,
-    )
+    stored(payment, actor, line(), line())
     with django_assert_num_queries(3):  # payment, receipt, its lines
         found = receipt_get(payment.transaction_id)
         assert len(found.lines.all()) == 2
@@ -88,12 +74,7 @@ def test_second_receipt_is_refused_by_the_service_too(payment, actor):
 
 
 def test_database_refuses_a_second_receipt_even_without_the_service(payment, actor):
-    receipt_store(
-        transaction_id=payment.transaction_id,
-        lines=lines_of(line()),
-        shipping_amount=0,
-        actor=actor,
-    )
+    stored(payment, actor)
     first = Receipt.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         Receipt.objects.create(
@@ -102,12 +83,7 @@ def test_database_refuses_a_second_receipt_even_without_the_service(payment, act
 
 
 def test_database_refuses_a_line_that_does_not_add_up(payment, actor):
-    receipt_store(
-        transaction_id=payment.transaction_id,
-        lines=lines_of(line()),
-        shipping_amount=0,
-        actor=actor,
-    )
+    stored(payment, actor)
     receipt = Receipt.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         ReceiptLine.objects.create(
