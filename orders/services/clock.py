@@ -57,17 +57,19 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
         _load_pauses(orders)
         batch = Changes(at)
         applied = 0
+        failed = []
         for order in orders:
             one = Changes(at)
             try:
                 applied += order_advance(order, one, actor=actor, provider=provider)
             except Exception:  # one broken order must not hold up the others
                 log.exception("clock: order %s failed; retrying later", order.pk)
-                order.next_transition_at = at + RETRY_AFTER
-                one = Changes(at)
-                one.touch(order)
+                failed.append(order.pk)  # its half-applied changes are dropped with ``one``
+                continue
             batch.merge(one)
         batch.flush()
+        if failed:
+            Order.objects.filter(pk__in=failed).update(next_transition_at=at + RETRY_AFTER)
     return applied, len(orders)
 
 

@@ -9,8 +9,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from accounts.actors import Actor
-from orders.models import Invoice, OrderEvent, OrderTimelineEntry, Payment
-from orders.services.clock import clock_run
+from orders.models import Invoice, Order, OrderEvent, OrderTimelineEntry, Payment
+from orders.services.clock import RETRY_AFTER, clock_run
 from orders.services.lifecycle import order_pause
 from tests.orders.conftest import refreshed
 
@@ -163,3 +163,20 @@ def test_worker_command_runs_one_round(clock, online_order):
     call_command("worker", "--once", stdout=out)
     assert "clock: 1 done" in out.getvalue()
     assert refreshed(order).current_cycle_index == 2
+
+
+def test_an_order_that_fails_is_retried_later_without_holding_up_the_others(
+    clock, online_order, plan_factory
+):
+    # given two due orders, one of which cannot be processed
+    broken, fine = online_order(plan=plan_factory()), online_order(plan=plan_factory())
+    Order.objects.filter(pk=broken.pk).update(duration_unit="DECADE")
+    clock.set(max(broken.next_transition_at, fine.next_transition_at))
+    # when the clock runs
+    assert clock_run() == 1
+    # then the other order moved on, and the broken one waits, unchanged, for a retry
+    assert refreshed(fine).current_cycle_index == 2
+    stuck = refreshed(broken)
+    assert stuck.next_transition_at == clock.now + RETRY_AFTER
+    assert stuck.last_event_sequence == broken.last_event_sequence
+    assert stuck.events.count() == broken.last_event_sequence
