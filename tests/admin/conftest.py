@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 from orders.models import Invoice, Order, Payment
 from tests.conftest import START, make_member
@@ -95,3 +96,11 @@ def viewer(db):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_chart_cache():
+    """The charts are cached for minutes; each test computes its own."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -94,3 +94,14 @@ def test_charts_need_the_view_permission(client, member):
     client.force_login(member)
     assert 'id="tally-charts"' not in client.get("/admin/").content.decode()
     assert client.get("/admin/orders/order/dashboard/charts/").status_code == 403
+
+
+def test_the_charts_are_computed_once_then_reused(
+    owner_client, order_factory, django_assert_max_num_queries
+):
+    # given: the charts were drawn once
+    order_factory()
+    owner_client.get("/admin/orders/order/dashboard/charts/")
+    # when / then: drawing them again reads only the session and the user
+    with django_assert_max_num_queries(2):
+        owner_client.get("/admin/orders/order/dashboard/charts/")

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from django.http import StreamingHttpResponse
 from django.test import override_settings
+from django.utils import timezone
 
+from orders.admin.export import postgres_csv, python_csv
+from orders.models import Order
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,20 @@ def test_a_visitor_who_is_not_staff_cannot_export(client, order_factory):
     response = client.get(EXPORT)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.postgres
+@override_settings(TIME_ZONE="Europe/Oslo")
+def test_the_database_and_python_writers_write_the_same_csv(order_factory, plan_factory):
+    # given: orders with every kind of value (no end, flags unset/true/false, a 0-decimal currency)
+    yen = plan_factory(name="Yen plan", price="1000", currency="JPY")
+    order_factory(end_date=None, auto_renew_canceled=None)
+    order_factory(auto_renew_canceled=True, coupon_code="SPRING", discount="1.005")
+    order_factory(plan=yen, auto_renew_canceled=False, total="999.5")
+    queryset = Order.objects.order_by("-created_date", "id")
+    zone = timezone.get_current_timezone()
+    # when
+    from_db = b"".join(postgres_csv(queryset, zone.key)).decode()
+    from_python = "".join(python_csv(queryset, zone))
+    # then
+    assert list(csv.reader(io.StringIO(from_db))) == list(csv.reader(io.StringIO(from_python)))

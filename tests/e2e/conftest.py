@@ -8,6 +8,7 @@ CI keeps as an artifact.
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from tests.conftest import make_member
@@ -32,3 +33,11 @@ def owner_page(live_server, page: Page, owner, clock) -> Page:
 @pytest.fixture
 def buyer(db):
     return make_member("ida", email="ida@example.com")
+
+
+@pytest.fixture(autouse=True)
+def fresh_chart_cache():
+    """The charts are cached for minutes; each test computes its own."""
+    cache.clear()
+    yield
+    cache.clear()
