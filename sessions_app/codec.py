@@ -28,6 +28,7 @@ from base64 import urlsafe_b64decode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from jwcrypto.jwe import JWE
@@ -80,13 +81,17 @@ def seal(claims: dict[str, Any], *, app_id: str, kid: str, key: JWK) -> str:
     plaintext = _dumps(claims).encode()
     if len(plaintext) > MAX_PLAINTEXT_BYTES:
         raise OrderSessionTooLarge()
-    header = _dumps({"alg": "dir", "enc": "A256GCM", "kid": kid, "typ": TYP, "app": app_id})
-    jwe = JWE(plaintext, protected=header, algs=PINNED_ALGS)
+    jwe = JWE(plaintext, protected=_protected_header(kid, app_id), algs=PINNED_ALGS)
     jwe.add_recipient(key)
     token = jwe.serialize(compact=True)
     if len(token) > MAX_TOKEN_CHARS:
         raise OrderSessionTooLarge()
     return token
+
+
+@lru_cache(maxsize=1024)
+def _protected_header(kid: str, app_id: str) -> str:
+    return _dumps({"alg": "dir", "enc": "A256GCM", "kid": kid, "typ": TYP, "app": app_id})
 
 
 def read_header(token: str, *, app_id: str) -> KeyId:
