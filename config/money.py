@@ -25,6 +25,7 @@ def validate_currency(code: str) -> None:
         )
 
 
+@lru_cache(maxsize=512)
 def exponent(currency: str) -> int:
     """Digits after the decimal point for this currency (EUR 2, JPY 0, KWD 3)."""
     return get_currency_precision(currency)

@@ -55,9 +55,11 @@ class OrderFilter(django_filters.FilterSet):
     orderIds = UUIDListFilter(field_name="id", max_items=MAX_ORDER_IDS)
     buyerIds = UUIDListFilter(field_name="buyer__member_id")
     planIds = UUIDListFilter(field_name="plan_id")
-    orderStatuses = django_filters.MultipleChoiceFilter(field_name="status", choices=ORDER_STATUSES)
+    orderStatuses = django_filters.MultipleChoiceFilter(
+        field_name="status", choices=ORDER_STATUSES, distinct=False
+    )
     paymentStatuses = django_filters.MultipleChoiceFilter(
-        field_name="last_payment_status", choices=PAYMENT_STATUSES
+        field_name="last_payment_status", choices=PAYMENT_STATUSES, distinct=False
     )
     autoRenewCanceled = django_filters.BooleanFilter(field_name="auto_renew_canceled")
 

@@ -36,8 +36,7 @@ def timestamp(value: datetime | None) -> str | None:
     """``2026-11-23T16:44:45.374Z``: what JavaScript's ``Date.toISOString()`` produces."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _guid(value: Any) -> str | None:

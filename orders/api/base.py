@@ -92,7 +92,7 @@ class OrderListMixin:
         return Response(
             {
                 "orders": [order_to_wire(order, full=full) for order in page.orders],
-                "pagingMetadata": paging_metadata(page, limit=query["limit"]),
+                "pagingMetadata": paging_metadata(page),
             }
         )
 
@@ -103,15 +103,13 @@ def filters_of(query: dict[str, Any]) -> dict[str, Any]:
     return {key: query[key] for key in keys if query.get(key) not in (None, [])}
 
 
-def paging_metadata(page: OrderPage, *, limit: int) -> dict[str, Any]:
+def paging_metadata(page: OrderPage) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "count": len(page.orders),
         "offset": page.offset,
         "tooManyToCount": page.too_many_to_count,
+        "hasNext": page.has_next,
     }
-    if page.total is None:
-        meta["hasNext"] = len(page.orders) == limit
-    else:
+    if page.total is not None:
         meta["total"] = page.total
-        meta["hasNext"] = page.offset + len(page.orders) < page.total
     return meta
