@@ -41,7 +41,10 @@ class OrderEvent(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the (order, sequence) unique constraint.
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     sequence = models.PositiveIntegerField()
     event_type = models.CharField(max_length=64)
     slug = models.CharField(max_length=32)
