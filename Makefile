@@ -23,6 +23,7 @@ run: install ## migrate, load demo data, start the web server and the worker (SQ
 test-deps: install ## the browser and the Node packages the tests drive
 	@scripts/test-deps.sh
 
+test: export TALLY_SECRET_KEY ?= tally-test-only-key
 test: test-deps ## the whole test suite (DATABASE_URL picks the database; SQLite if unset)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
