@@ -51,8 +51,9 @@ def _compact(body: dict[str, Any]) -> dict[str, Any]:
 def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
     """The Order of contract section 4. ``full`` adds ``formData.submissionData`` (FULL set)."""
     is_recurring = order.pricing_model == PricingModel.SUBSCRIPTION
-    cycles = _cycles(order)
-    current = _current_cycle(order)
+    at = clock.now()  # one moment for the whole order, so cycles and currentCycle agree
+    cycles = [_cycle(c) for c in order_cycles(order, at)]
+    current = _current_cycle(order, at)
     return _compact(
         {
             "id": str(order.id),
@@ -171,15 +172,11 @@ def _cycle(cycle) -> dict[str, Any]:
     )
 
 
-def _cycles(order: Order) -> list[dict[str, Any]]:
-    return [_cycle(c) for c in order_cycles(order)]
-
-
-def _current_cycle(order: Order) -> dict[str, Any] | None:
+def _current_cycle(order: Order, at: datetime) -> dict[str, Any] | None:
     """Omitted once the order is over, and before it starts."""
     if order.status in CLOSED_STATUSES:
         return None
-    cycle = current_cycle(order, clock.now())
+    cycle = current_cycle(order, at)
     return None if cycle is None else _cycle(cycle)
 
 
