@@ -7,14 +7,14 @@ needs, a bounded count (``EstimatedCountPaginator``) and no facet counts.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import path
 
 from orders.admin import actions, dashboard_page, export, offline, order_page
 from orders.admin.display import money, next_payment_date
 from orders.admin.filters import DateRangeFilter
 from orders.admin.paging import EstimatedCountPaginator
-from orders.admin.search import order_search_q
+from orders.admin.search import MAX_BUYERS, order_search
 from orders.models import Order
 from orders.selectors import orders_for_rendering
 
@@ -49,7 +49,7 @@ class OrderAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    # The search box is replaced by order_search_q; one field keeps Django showing the box.
+    # The search box is replaced by order_search; one field keeps Django showing the box.
     search_fields = ("buyer__email",)
     search_help_text = "Search by buyer email, member id, order id or invoice number."
     # The same order as the order_created_idx index (created_date DESC, id), so a page is an
@@ -68,7 +68,15 @@ class OrderAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(order_search_q(search_term)), False
+        search = order_search(search_term)
+        if search.too_many_buyers:
+            self.message_user(
+                request,
+                f"More than {MAX_BUYERS:,} members' emails contain '{search_term.strip()}': "
+                f"showing the orders of the first {MAX_BUYERS:,}. Type more of the email.",
+                messages.WARNING,
+            )
+        return queryset.filter(search.q), False
 
     @admin.display(description="buyer", ordering="buyer__email")
     def buyer_email(self, order: Order) -> str:

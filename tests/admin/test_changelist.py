@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from orders.admin import paging
+from orders.admin import orders as orders_admin
+from orders.admin import paging, search
 from tests.conftest import START, is_postgres, make_member
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,20 @@ def test_the_list_hides_full_count_and_facets(owner_client, order_factory):
     assert cl.show_full_result_count is False
     assert cl.full_result_count is None
     assert cl.add_facets is False
+
+
+def test_an_email_fragment_matching_very_many_members_searches_the_first_and_says_so(
+    owner_client, order_factory, monkeypatch
+):
+    # given: more matching members than the search resolves
+    monkeypatch.setattr(search, "MAX_BUYERS", 2)
+    monkeypatch.setattr(orders_admin, "MAX_BUYERS", 2)
+    mine = [
+        order_factory(buyer=make_member(f"shop{i}", email=f"s{i}@shop.example")) for i in range(3)
+    ]
+    # when
+    response = owner_client.get(LIST, {"q": "@shop.example"}, follow=True)
+    # then
+    assert listed_ids(response) == {str(o.pk) for o in mine[:2]}
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("More than 2 members' emails contain '@shop.example'")
