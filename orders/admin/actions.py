@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.actors import Actor
+from config import clock
 from config.errors import DomainError
 from orders.admin.display import order_label
 from orders.models import CancellationEffectiveAt, Order
@@ -188,12 +189,12 @@ def buttons_for(modeladmin, request, order: Order) -> list[dict[str, Any]]:
     actor = Actor.owner(request.user)
     buttons = []
     for action in ACTIONS:
+        args = dict(action.fixed)
         if action.asks_end_date:
-            allowed, reason = True, ""  # the date is chosen on the confirmation page
-        else:
-            outcome = order_action_preview(order, action.preview, actor=actor, **action.fixed)
-            allowed, reason = outcome.allowed, outcome.reason
-        buttons.append({"action": action, "allowed": allowed, "reason": reason})
+            # The date is chosen on the confirmation page; a day later asks "can it move at all".
+            args["end_date"] = (order.end_date or clock.now()) + timedelta(days=1)
+        outcome = order_action_preview(order, action.preview, actor=actor, **args)
+        buttons.append({"action": action, "allowed": outcome.allowed, "reason": outcome.reason})
     return buttons
 
 

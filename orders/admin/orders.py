@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.urls import path
 
 from orders.admin import actions, dashboard_page, export, offline, order_page
-from orders.admin.display import money, next_payment_date
+from orders.admin.display import money, next_payment_date, order_label
 from orders.admin.filters import DateRangeFilter
 from orders.admin.paging import EstimatedCountPaginator
 from orders.admin.search import MAX_BUYERS, order_search
@@ -24,7 +24,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = (
         "created_date",
         "buyer_email",
-        "plan_name",
+        "plan_bought",
         "status",
         "last_payment_status",
         "type",
@@ -82,6 +82,10 @@ class OrderAdmin(admin.ModelAdmin):
     def buyer_email(self, order: Order) -> str:
         return order.buyer.email or order.buyer.get_username()
 
+    @admin.display(description="plan")
+    def plan_bought(self, order: Order) -> str:
+        return order.plan_name  # the plan as bought; no join
+
     @admin.display(description="next payment")
     def next_payment(self, order: Order):
         return next_payment_date(order)
@@ -108,6 +112,7 @@ class OrderAdmin(admin.ModelAdmin):
         if order is not None:
             extra.update(order_page.sections(order))
             extra["order_actions"] = actions.buttons_for(self, request, order)
+            extra["subtitle"] = order_label(order)
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     # ---- extra pages: add offline order, price preview, CSV export, charts --------------

@@ -184,3 +184,13 @@ def test_the_order_page_offers_only_what_applies_and_says_why_not(owner_client, 
     assert 'value="pause"' in page
     assert 'value="resume"' not in page
     assert "Resume: not available. Only a paused order can be resumed." in page
+
+
+def test_the_order_page_does_not_offer_postponing_a_paused_order(
+    owner_client, offline_order, owner
+):
+    order = offline_order()
+    order_pause(order.pk, actor=Actor.owner(owner))
+    page = owner_client.get(f"{LIST}{order.pk}/change/").content.decode()
+    assert 'value="postpone_end_date"' not in page
+    assert "Postpone end date: not available. A paused order&#x27;s end date" in page
