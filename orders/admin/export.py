@@ -16,11 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.numbers import list_currencies
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import Case, CharField, DateTimeField, F, Func, TextField, Value, When
 from django.db.models.functions import Cast
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from config import clock
@@ -54,7 +57,11 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 def export_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    queryset = model_admin.get_changelist_instance(request).queryset.prefetch_related(None)
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:  # as the list does: back to it, marked as an error
+        return HttpResponseRedirect(f"{reverse('admin:orders_order_changelist')}?{ERROR_FLAG}=1")
+    queryset = changelist.queryset.prefetch_related(None)
     zone = timezone.get_current_timezone()
     if connections[queryset.db].vendor == "postgresql":
         rows = postgres_csv(queryset, zone.key)

@@ -7,7 +7,10 @@ needs, a bounded count (``EstimatedCountPaginator``) and no facet counts.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.urls import path
 
 from orders.admin import actions, dashboard_page, export, offline, order_page
@@ -78,7 +81,7 @@ class OrderAdmin(admin.ModelAdmin):
             )
         return queryset.filter(search.q), False
 
-    @admin.display(description="buyer", ordering="buyer__email")
+    @admin.display(description="buyer")
     def buyer_email(self, order: Order) -> str:
         return order.buyer.email or order.buyer.get_username()
 
@@ -93,6 +96,16 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="total")
     def total_amount(self, order: Order) -> str:
         return money(order.total, order.currency)
+
+    def response_action(self, request, queryset):
+        """Refuse selections that are not order ids before Django filters by them."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        try:
+            [uuid.UUID(value) for value in selected]
+        except ValueError:
+            self.message_user(request, "That selection is not a list of orders.", messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
 
     # ---- permissions: the order page is read-only; changes go through actions ----------
 

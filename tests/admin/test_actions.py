@@ -194,3 +194,9 @@ def test_the_order_page_does_not_offer_postponing_a_paused_order(
     page = owner_client.get(f"{LIST}{order.pk}/change/").content.decode()
     assert 'value="postpone_end_date"' not in page
     assert "Postpone end date: not available. A paused order&#x27;s end date" in page
+
+
+def test_a_selection_that_is_not_order_ids_is_refused_without_an_error_page(owner_client):
+    response = act(owner_client, "pause", [], _selected_action="not-an-id")
+    assert response.status_code == 302
+    assert messages_of(response) == ["That selection is not a list of orders."]

@@ -96,3 +96,9 @@ def test_the_database_and_python_writers_write_the_same_csv(order_factory, plan_
     from_python = "".join(python_csv(queryset, zone))
     # then
     assert list(csv.reader(io.StringIO(from_db))) == list(csv.reader(io.StringIO(from_python)))
+
+
+def test_an_export_with_a_filter_that_is_not_valid_goes_back_to_the_list(owner_client):
+    response = owner_client.get(EXPORT, {"start_date__from": "yesterday"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/orders/order/?e=1"
