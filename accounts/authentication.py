@@ -10,9 +10,9 @@ from __future__ import annotations
 from rest_framework import authentication, exceptions
 
 from accounts.caller import Caller
-from accounts.models import ApiToken
+from accounts.models import App
 from accounts.scopes import MEMBER_SCOPES
-from accounts.services import token_lookup
+from accounts.services import token_owner
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -23,16 +23,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         raw = self.token_from(header)
         if raw is None:
             return None
-        token = token_lookup(raw)
-        if token is None:
+        owner = token_owner(raw)
+        if owner is None:
             raise exceptions.AuthenticationFailed("The token is not valid.")
-        if token.kind == ApiToken.Kind.APP:
-            if not token.app.is_active:
+        if isinstance(owner, App):
+            if not owner.is_active:
                 raise exceptions.AuthenticationFailed("This app is disabled.")
-            return token.app, Caller(app=token.app, scopes=frozenset(token.app.scopes))
-        if not token.member.is_active:
+            return owner, Caller(app=owner, scopes=frozenset(owner.scopes))
+        if not owner.is_active:
             raise exceptions.AuthenticationFailed("This member account is disabled.")
-        return token.member, Caller(member=token.member, scopes=MEMBER_SCOPES)
+        return owner, Caller(member=owner, scopes=MEMBER_SCOPES)
 
     def token_from(self, header: str) -> str | None:
         parts = (header or "").strip().split()
