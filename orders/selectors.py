@@ -1,13 +1,15 @@
 """Reads of orders shared by the API, the dashboard and the member pages.
 
 Every order list loads in a fixed number of queries whatever the page holds: the page itself
-(with its buyer joined), the pause periods of the page's orders, and one bounded count.
+(with its buyer joined), the pause periods of the page's orders that were ever paused (none
+for most pages), and a bounded count when the page does not show it is the last one.
 ``orders.wire.order_to_wire`` then renders each order without touching the database.
 """
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,12 +21,25 @@ from django.db.models import F, QuerySet
 from accounts.models import User
 from orders.errors import MemberNotFound, OrderNotFound, PlanNotFound
 from orders.filters import OrderFilter
-from orders.models import Invoice, Order, OrderTimelineEntry, Payment, Plan
+from orders.models import (
+    Invoice,
+    Order,
+    OrderStatus,
+    OrderTimelineEntry,
+    PausePeriod,
+    Payment,
+    Plan,
+)
+from orders.services import schedule
 
 # Counting stops here: above it a page reports ``tooManyToCount`` instead of a total, so a
 # list over a million orders never pays for a full COUNT(*). The bounded count reads at most
 # this many index entries.
 COUNT_CAP = 10_000
+
+ESTIMATE_TTL = 30.0
+ESTIMATE_SLOTS = 1024
+_estimates: dict[tuple, tuple[float, float]] = {}
 
 SORT_FIELDS = {"createdDate": "created_date", "_createdDate": "created_date", "endDate": "end_date"}
 
@@ -80,11 +95,27 @@ def order_list(
 def order_page(queryset: QuerySet[Order], *, offset: int, limit: int) -> OrderPage:
     """One page (one row more is read to know whether another page follows) and the number
     of matches, counted only when it is small."""
-    rows = list(queryset[offset : offset + limit + 1])
+    rows = list(queryset.prefetch_related(None)[offset : offset + limit + 1])
     orders, has_next = rows[:limit], len(rows) > limit
+    pauses_load(orders)
     if not has_next and (orders or offset == 0):
         return OrderPage(orders, offset, offset + len(orders), has_next)  # the last page
     return OrderPage(orders, offset, bounded_count(queryset), has_next)
+
+
+def pauses_load(orders: list[Order]) -> None:
+    """Give each order its pause periods, reading only those of orders ever paused.
+
+    An order that was never paused (no paused time, not paused now) has none, and most orders
+    never are: one query for the few that were, none at all for most pages.
+    """
+    paused = [o.pk for o in orders if o.paused_total or o.status == OrderStatus.PAUSED]
+    periods: dict = {pk: [] for pk in paused}
+    if paused:
+        for period in PausePeriod.objects.filter(order_id__in=paused):
+            periods[period.order_id].append(period)
+    for order in orders:
+        schedule.pauses_set(order, periods.get(order.pk, []))
 
 
 def bounded_count(queryset: QuerySet) -> int | None:
@@ -101,10 +132,29 @@ def bounded_count(queryset: QuerySet) -> int | None:
     return None if counted > COUNT_CAP else counted
 
 
+def estimates_forget() -> None:
+    """Drop the kept estimates (after a bulk load, or to measure a cold request)."""
+    _estimates.clear()
+
+
 def planned_rows(queryset: QuerySet) -> float:
-    """PostgreSQL's estimate of how many rows ``queryset`` returns."""
+    """PostgreSQL's estimate of how many rows ``queryset`` returns.
+
+    Estimates come from table statistics that change over minutes, so each query's estimate
+    is kept for ``ESTIMATE_TTL`` seconds: a busy list page then costs no EXPLAIN at all.
+    """
+    sql, params = queryset.query.sql_with_params()
+    key = (sql, tuple(str(p) for p in params))
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached is not None and now - cached[0] < ESTIMATE_TTL:
+        return cached[1]
     plan = json.loads(queryset.explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+    rows = float(plan[0]["Plan"]["Plan Rows"])
+    if len(_estimates) >= ESTIMATE_SLOTS:
+        _estimates.clear()
+    _estimates[key] = (now, rows)
+    return rows
 
 
 def order_get(order_id: uuid.UUID | str, *, buyer: User | None = None) -> Order:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders import selectors
 from orders.models import OrderStatus, PaymentStatus
-from tests.api.factories import order_row
+from tests.api.factories import order_row, pause_row
 
 LIST = "/pricing-plans/v2/orders"
 MEMBER_LIST = "/pricing-plans/v2/member/orders"
@@ -240,10 +240,11 @@ def test_list_runs_the_same_number_of_queries_whatever_the_page_holds(
     auth = {"HTTP_AUTHORIZATION": f"Bearer {app_token}"}
     for i in range(40):
         order = order_row(plan=monthly, buyer=(member, other_member)[i % 2], at=clock.now)
-        order.pause_periods.create(status="ENDED", pause_date=clock.now, resume_date=clock.now)
+        pause_row(order, at=clock.now, resumed=clock.now + timedelta(days=1))
     # when pages of 1 and of 30 orders are listed
     counts = []
     for limit in (1, 30):
+        selectors.estimates_forget()  # both requests cold: the estimate is queried each time
         with CaptureQueriesContext(connection) as queries:
             reply = client.get(LIST, {"limit": limit, "orderStatuses": "ACTIVE"}, **auth)
         assert reply.status_code == 200 and len(reply.json()["orders"]) == limit
@@ -251,3 +252,18 @@ def test_list_runs_the_same_number_of_queries_whatever_the_page_holds(
     # then both took the same few queries: token, page, pause periods, and the bounded count
     # (on PostgreSQL preceded by the planner's estimate)
     assert counts[0] == counts[1] <= 5
+
+
+def test_list_shows_the_pause_periods_of_paused_and_resumed_orders(
+    api, app_token, three_orders, clock
+):
+    # given alice's order paused and resumed, and bob's paused now
+    pause_row(three_orders[0], at=clock.now, resumed=clock.now + timedelta(days=2))
+    pause_row(three_orders[1], at=clock.now + timedelta(days=3))
+    # when
+    orders = {o["id"]: o for o in api.get(LIST, token=app_token).body["orders"]}
+    # then
+    periods = {
+        i: [p["status"] for p in orders[str(three_orders[i].id)]["pausePeriods"]] for i in (0, 1, 2)
+    }
+    assert periods == {0: ["ENDED"], 1: ["ACTIVE"], 2: []}
