@@ -154,6 +154,7 @@ class _Rows:
         row[i["next_transition_at"]] = next_at
         if status == "PAUSED":  # paused a few days ago (its pause period is added after)
             row[i["updated_date"]] = self.now - timedelta(minutes=rng.randint(1, 20 * 1440))
+            row[i["times_paused"]] = 1
         if status == "CANCELED":
             row[i["cancellation_cause"]] = rng.choice(["OWNER_ACTION", "MEMBER_ACTION"])
             row[i["cancellation_effective_at"]] = "IMMEDIATELY"

@@ -109,6 +109,9 @@ class Order(models.Model):
     )
     paused_total = models.DurationField(default=timedelta)
     postponed_total = models.DurationField(default=timedelta)
+    times_paused = models.PositiveIntegerField(
+        default=0, help_text="Pause periods so far (none: no need to read them)."
+    )
     auto_renew_canceled = models.BooleanField(null=True, blank=True)
     current_cycle_index = models.PositiveIntegerField(null=True, blank=True)
 

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from accounts.actors import Actor
 from config import clock
-from orders.models import Order, OrderStatus, PausePeriod
+from orders.models import Order, OrderStatus
 from orders.services import schedule, transitions
 from orders.services.changes import Changes
 from orders.services.payments import payment_provider
@@ -54,7 +54,7 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
             .order_by("next_transition_at")
             .select_related("buyer")[:batch_size]
         )
-        _load_pauses(orders)
+        schedule.pauses_load(orders)
         batch = Changes(at)
         applied = 0
         failed = []
@@ -71,17 +71,6 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
         if failed:
             Order.objects.filter(pk__in=failed).update(next_transition_at=at + RETRY_AFTER)
     return applied, len(orders)
-
-
-def _load_pauses(orders: list[Order]) -> None:
-    """Pause periods, read only for the orders that have been paused (few of them)."""
-    paused = [o.pk for o in orders if o.paused_total or o.status == OrderStatus.PAUSED]
-    periods: dict = {pk: [] for pk in paused}
-    if paused:
-        for period in PausePeriod.objects.filter(order_id__in=paused):
-            periods[period.order_id].append(period)
-    for order in orders:
-        schedule.pauses_set(order, periods.get(order.pk, []))
 
 
 def order_advance(order: Order, changes: Changes, *, actor: Actor, provider) -> int:

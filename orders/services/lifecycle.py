@@ -19,23 +19,21 @@ from accounts.actors import Actor
 from config import clock
 from orders.errors import FieldError, OrderNotFound
 from orders.models import CancellationEffectiveAt, Invoice, Order
-from orders.services import rules, transitions
+from orders.services import rules, schedule, transitions
 from orders.services.changes import Changes
 
 
 def order_locked(order_id, *, buyer=None) -> Order:
     """The order, locked until the transaction ends, with what rendering it needs."""
-    queryset = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("buyer")
-        .prefetch_related("pause_periods")
-    )
+    queryset = Order.objects.select_for_update(of=("self",)).select_related("buyer")
     if buyer is not None:
         queryset = queryset.filter(buyer=buyer)
     try:
-        return queryset.get(pk=order_id)
+        order = queryset.get(pk=order_id)
     except (Order.DoesNotExist, ValidationError, ValueError, TypeError):
         raise OrderNotFound(data={"orderId": str(order_id)}) from None
+    schedule.pauses_load([order])
+    return order
 
 
 def _apply(

@@ -172,7 +172,8 @@ def pause(order: Order, changes: Changes, *, actor: Actor) -> None:
     changes.pauses_opened.append(period)
     schedule.pauses_set(order, [*schedule.pauses_of(order), period])
     order.status = OrderStatus.PAUSED
-    settle(order, changes, "status")
+    order.times_paused += 1
+    settle(order, changes, "status", "times_paused")
     changes.log(order, actor=actor, action="paused", before=before)
     changes.emit(order, "updated", "paused")
 

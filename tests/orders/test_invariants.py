@@ -189,6 +189,7 @@ class OrderLifecycle(RuleBasedStateMachine):
         for order in Order.objects.all():
             open_pauses = order.pause_periods.filter(status="ACTIVE", resume_date=None).count()
             assert open_pauses == (1 if order.status == "PAUSED" else 0)
+            assert order.pause_periods.count() == order.times_paused
 
     @invariant()
     def event_sequences_are_gap_free(self):
