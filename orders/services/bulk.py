@@ -66,17 +66,27 @@ def _plain(field: models.Field) -> bool:
     )
 
 
+def _text_or_null(convert):
+    return lambda value: "\\N" if value is None else convert(value)
+
+
 def _copy_value(field: models.Field):
     """A function from an object to the COPY text of ``field``."""
+    attname = field.attname
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda obj: copy_text(
-            None if (v := getattr(obj, field.attname)) is None else json.dumps(v, cls=encoder)
-        )
-    if _plain(field):
-        attname = field.attname
-        return lambda obj: copy_text(getattr(obj, attname))
-    return lambda obj: copy_text(_db_value(field, obj))
+        dump = _text_or_null(lambda v: copy_text(json.dumps(v, cls=encoder)))
+        return lambda obj: dump(getattr(obj, attname))
+    if not _plain(field):
+        return lambda obj: copy_text(_db_value(field, obj))
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.UUIDField | models.IntegerField | models.DecimalField):
+        convert = _text_or_null(str)  # never holds a tab, a newline or a backslash
+    elif isinstance(target, models.DateTimeField):
+        convert = _text_or_null(datetime.isoformat)
+    else:
+        convert = copy_text
+    return lambda obj: convert(getattr(obj, attname))
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None:

@@ -180,3 +180,32 @@ def test_an_order_that_fails_is_retried_later_without_holding_up_the_others(
     assert stuck.next_transition_at == clock.now + RETRY_AFTER
     assert stuck.last_event_sequence == broken.last_event_sequence
     assert stuck.events.count() == broken.last_event_sequence
+
+
+def test_a_large_batch_is_stored_as_a_single_change_would_be(clock, online_order, plan_factory):
+    # given more due orders than the bulk writer's threshold (COPY on PostgreSQL)
+    plan = plan_factory(price="12.34", description="Tabs\there, new\nlines and back\\slashes")
+    orders = [online_order(plan=plan) for _ in range(60)]
+    clock.set(orders[0].next_transition_at + timedelta(hours=1))
+    # when the clock renews them in one batch
+    assert clock_run(batch_size=100) == 60
+    # then every row reads back exactly
+    for order in orders:
+        done = refreshed(order)
+        invoice = done.invoices.get(cycle_index=2)
+        assert (invoice.total, invoice.status, invoice.issued_date) == (
+            Decimal("12.34"),
+            "PAID",
+            clock.now,
+        )
+        assert invoice.lines.get().amount == Decimal("12.34")
+        assert invoice.payments.get().amount == Decimal("12.34")
+        events = list(done.events.order_by("sequence"))
+        assert [e.sequence for e in events] == list(range(1, done.last_event_sequence + 1))
+        body = events[-1].body["actionEvent"]["body"]
+        assert body["cycleNumber"] == 2
+        assert body["order"]["planDescription"] == plan.description
+        entry = done.timeline.order_by("id").last()
+        assert (entry.action, entry.data, entry.at) == ("cycle_started", {"cycle": 2}, clock.now)
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 121))
