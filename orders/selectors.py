@@ -24,9 +24,7 @@ from orders.filters import OrderFilter
 from orders.models import (
     Invoice,
     Order,
-    OrderStatus,
     OrderTimelineEntry,
-    PausePeriod,
     Payment,
     Plan,
 )
@@ -97,25 +95,10 @@ def order_page(queryset: QuerySet[Order], *, offset: int, limit: int) -> OrderPa
     of matches, counted only when it is small."""
     rows = list(queryset.prefetch_related(None)[offset : offset + limit + 1])
     orders, has_next = rows[:limit], len(rows) > limit
-    pauses_load(orders)
+    schedule.pauses_load(orders)  # only orders ever paused have periods to read
     if not has_next and (orders or offset == 0):
         return OrderPage(orders, offset, offset + len(orders), has_next)  # the last page
     return OrderPage(orders, offset, bounded_count(queryset), has_next)
-
-
-def pauses_load(orders: list[Order]) -> None:
-    """Give each order its pause periods, reading only those of orders ever paused.
-
-    An order that was never paused (no paused time, not paused now) has none, and most orders
-    never are: one query for the few that were, none at all for most pages.
-    """
-    paused = [o.pk for o in orders if o.paused_total or o.status == OrderStatus.PAUSED]
-    periods: dict = {pk: [] for pk in paused}
-    if paused:
-        for period in PausePeriod.objects.filter(order_id__in=paused):
-            periods[period.order_id].append(period)
-    for order in orders:
-        schedule.pauses_set(order, periods.get(order.pk, []))
 
 
 def bounded_count(queryset: QuerySet) -> int | None:

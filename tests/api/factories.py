@@ -57,10 +57,14 @@ def order_row(*, plan: Plan, buyer, at: datetime, **fields: Any) -> Order:
 
 
 def pause_row(order: Order, *, at: datetime, resumed: datetime | None = None) -> PausePeriod:
-    """A pause of ``order``: open, or closed at ``resumed`` (its time added to paused_total)."""
+    """A pause of ``order``: open, or closed at ``resumed``, counted on the order as the
+    services count it."""
+    order.times_paused += 1
     if resumed is not None:
         order.paused_total += resumed - at
-        Order.objects.filter(pk=order.pk).update(paused_total=order.paused_total)
+    Order.objects.filter(pk=order.pk).update(
+        times_paused=order.times_paused, paused_total=order.paused_total
+    )
     return PausePeriod.objects.create(
         order=order,
         status="ENDED" if resumed else "ACTIVE",
