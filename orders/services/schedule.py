@@ -130,9 +130,12 @@ def cycle_at_index(order: Order, index: int, pauses: list[PausePeriod], at: date
     if order.pricing_model == PricingModel.SINGLE_PAYMENT_UNLIMITED:
         return Cycle(1, order.start_date, order.end_date)
     started = order.start_date if index == 0 else boundary(order, index - 1, pauses, at)
-    ended = boundary(order, index, pauses, at)
-    final = last_index(order)
-    if order.end_date is not None and (index == final or order.end_date < ended):
+    return _cycle(order, index, started, boundary(order, index, pauses, at))
+
+
+def _cycle(order: Order, index: int, started: datetime, ended: datetime) -> Cycle:
+    """Cycle ``index`` from its boundaries, its end clamped to the order's end date."""
+    if order.end_date is not None and (index == last_index(order) or order.end_date < ended):
         ended = order.end_date
     return Cycle(index, started, ended)
 
@@ -146,17 +149,24 @@ def _has_started(order: Order, at: datetime) -> bool:
 
 
 def order_cycles(order: Order, at: datetime | None = None) -> list[Cycle]:
-    """The past cycles and the current one, oldest first (none before the order starts)."""
+    """The past cycles and the current one, oldest first (none before the order starts).
+
+    Each boundary is computed once: the end of one cycle is the start of the next.
+    """
     at = at or clock.now()
     if not _has_started(order, at):
         return []
+    if order.pricing_model == PricingModel.SINGLE_PAYMENT_UNLIMITED:
+        return [Cycle(1, order.start_date, order.end_date)]
     pauses = pauses_of(order)
     limit = at if order.end_date is None else min(at, order.end_date)
     cycles: list[Cycle] = []
     index = first_index(order)
     final = last_index(order)
+    started = order.start_date if index == 0 else boundary(order, index - 1, pauses, at)
     while len(cycles) < MAX_CYCLES:
-        cycle = cycle_at_index(order, index, pauses, at)
+        ends_at = boundary(order, index, pauses, at)
+        cycle = _cycle(order, index, started, ends_at)
         if cycles and cycle.started_date > limit:
             break
         if order.end_date is not None and cycle.started_date >= order.end_date and cycles:
@@ -164,6 +174,7 @@ def order_cycles(order: Order, at: datetime | None = None) -> list[Cycle]:
         cycles.append(cycle)
         if cycle.ended_date is None or index == final or cycle.ended_date > limit:
             break
+        started = ends_at
         index += 1
     return cycles
 
