@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,3 +46,22 @@ class BodySizeLimitMiddleware:
         if wants_problem_json(request.path):
             return problem_response(413, "Payload Too Large", message, instance=request.path)
         return json_error(413, "PAYLOAD_TOO_LARGE", message)
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every response an ``x-wix-request-id`` header (the official client reports it as
+    ``err.details.requestId``), reusing a well-formed ``X-Request-Id`` sent by a proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request.request_id = request_id
+        response = self.get_response(request)
+        response["x-wix-request-id"] = request_id
+        return response

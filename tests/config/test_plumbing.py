@@ -122,3 +122,19 @@ def test_pinned_clock_is_utc_even_when_given_another_zone():
         assert tally_clock.now().tzinfo == UTC
     finally:
         tally_clock.override(None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_response_carries_a_request_id(api):
+    first = api.get("/pricing-plans/v2/nothing-here")
+    second = api.get("/healthz")
+    assert len(first.headers["x-wix-request-id"]) == 32
+    assert first.headers["x-wix-request-id"] != second.headers["x-wix-request-id"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_proxys_request_id_is_kept_and_a_malformed_one_replaced(api):
+    kept = api.get("/healthz", headers={"X-Request-Id": "edge-42.a"})
+    replaced = api.get("/healthz", headers={"X-Request-Id": "bad id <script>"})
+    assert kept.headers["x-wix-request-id"] == "edge-42.a"
+    assert replaced.headers["x-wix-request-id"] != "bad id <script>"
