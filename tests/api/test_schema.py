@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-OPERATIONS = {
-    "managementGetOrder",
-    "managementListOrders",
-    "postponeEndDate",
-    "cancelOrder",
-    "markAsPaid",
-    "pauseOrder",
-    "resumeOrder",
-    "createOnlineOrder",
-    "createOfflineOrder",
-    "getOnlineOrderPreview",
-    "getOfflineOrderPreview",
-    "getPricePreview",
-    "memberGetOrder",
-    "memberListOrders",
-    "requestCancellation",
-    "getOrderPayments",
-    "getOrderInvoices",
-    "getOrderTimeline",
-}
+from tests.wix_functions import WIX_FUNCTIONS
+
+OPERATIONS = WIX_FUNCTIONS | {"getOrderPayments", "getOrderInvoices", "getOrderTimeline"}
 
 
 def test_schema_names_every_operation_by_its_client_function(api):

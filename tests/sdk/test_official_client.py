@@ -18,25 +18,10 @@ import pytest
 from accounts import services as accounts
 from orders.models import PricingModel
 from orders.services.catalogue import coupon_upsert
+from tests.wix_functions import WIX_FUNCTIONS
 
 HERE = Path(__file__).resolve().parent
-FUNCTIONS = {
-    "managementGetOrder",
-    "managementListOrders",
-    "postponeEndDate",
-    "cancelOrder",
-    "markAsPaid",
-    "pauseOrder",
-    "resumeOrder",
-    "createOnlineOrder",
-    "createOfflineOrder",
-    "getOnlineOrderPreview",
-    "getOfflineOrderPreview",
-    "getPricePreview",
-    "memberGetOrder",
-    "memberListOrders",
-    "requestCancellation",
-}
+FUNCTIONS = WIX_FUNCTIONS
 
 
 @pytest.fixture
