@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from accounts.actors import Actor
@@ -80,6 +80,4 @@ def _own_order(request: HttpRequest, order_id):
     try:
         return selectors.order_get(order_id, buyer=request.user)
     except OrderNotFound as exc:
-        from django.http import Http404
-
         raise Http404("No such order.") from exc
