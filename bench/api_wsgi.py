@@ -11,9 +11,9 @@ import os
 
 import django
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 settings.ROOT_URLCONF = "bench.api_urls"
-application = get_wsgi_application()
+
+from config.wsgi import application  # noqa: E402, F401  (the site's own, on these URLs)

@@ -381,7 +381,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-else:  # imported by gunicorn for the HTTP measurement
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()
+else:  # imported by gunicorn for the HTTP measurement: the site's own application
+    from config.wsgi import application  # noqa: F401

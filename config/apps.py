@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class ConfigConfig(AppConfig):
@@ -7,3 +8,8 @@ class ConfigConfig(AppConfig):
     name = "config"
     verbose_name = "Site settings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from config.db import use_fast_timestamp_loader
+
+        connection_created.connect(use_fast_timestamp_loader, dispatch_uid="tally-fast-timestamps")

@@ -21,15 +21,13 @@ from config.money import to_wire as money
 from orders.models import (
     Invoice,
     Order,
-    OrderStatus,
     OrderTimelineEntry,
     Payment,
     PricingModel,
 )
-from orders.services.schedule import current_cycle, order_cycles
+from orders.services.schedule import current_of, order_cycles, pauses_of
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-CLOSED_STATUSES = frozenset({OrderStatus.CANCELED, OrderStatus.ENDED})
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -52,8 +50,8 @@ def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
     """The Order of contract section 4. ``full`` adds ``formData.submissionData`` (FULL set)."""
     is_recurring = order.pricing_model == PricingModel.SUBSCRIPTION
     at = clock.now()  # one moment for the whole order, so cycles and currentCycle agree
-    cycles = [_cycle(c) for c in order_cycles(order, at)]
-    current = _current_cycle(order, at)
+    cycles = order_cycles(order, at)
+    current = current_of(order, cycles, at)
     return _compact(
         {
             "id": str(order.id),
@@ -74,11 +72,11 @@ def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
             "lastPaymentStatus": order.last_payment_status,
             "startDate": timestamp(order.start_date),
             "endDate": timestamp(order.end_date),
-            "pausePeriods": [_pause_period(p) for p in _pause_periods(order)],
+            "pausePeriods": [_pause_period(p) for p in pauses_of(order)],
             "freeTrialDays": order.free_trial_days if is_recurring else None,
             "earliestEndDate": timestamp(order.earliest_end_date),
-            "currentCycle": current,
-            "cycles": cycles,
+            "currentCycle": None if current is None else _cycle(current),
+            "cycles": [_cycle(c) for c in cycles],
             "planName": order.plan_name,
             "planDescription": order.plan_description or "",
             "planPrice": money(order.plan_price, order.currency),
@@ -128,17 +126,6 @@ def price_details_to_wire(order: Order) -> dict[str, Any]:
     return body
 
 
-def _is_unsaved(order: Order) -> bool:
-    """A preview order is built in memory and never stored: it has no related rows."""
-    return order._state.adding
-
-
-def _pause_periods(order: Order) -> list:
-    if _is_unsaved(order):
-        return []
-    return list(order.pause_periods.all())
-
-
 def _pause_period(period) -> dict[str, Any]:
     return _compact(
         {
@@ -170,14 +157,6 @@ def _cycle(cycle) -> dict[str, Any]:
             "endedDate": timestamp(cycle.ended_date),
         }
     )
-
-
-def _current_cycle(order: Order, at: datetime) -> dict[str, Any] | None:
-    """Omitted once the order is over, and before it starts."""
-    if order.status in CLOSED_STATUSES:
-        return None
-    cycle = current_cycle(order, at)
-    return None if cycle is None else _cycle(cycle)
 
 
 def _form_data(order: Order, *, full: bool) -> dict[str, Any]:
