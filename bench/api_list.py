@@ -17,7 +17,8 @@ on a free local port and measures from a local HTTP client:
 2. throughput, ``BENCH_CLIENTS`` concurrent clients (default 4) for ``BENCH_SECONDS`` each
    (default 10): the same list request, and a bare Django view that returns the same 50 rows
    as JSON with one query (no auth, no wire rendering). Target: the API at >= 50 % of the
-   bare view's requests per second. Both are measured in the same run, one after the other.
+   bare view's requests per second. Both are measured in the same run, in ``BENCH_ROUNDS``
+   (default 5) alternating rounds, so that drift in the machine's speed falls on both alike.
 
 Results go to stdout and to bench/results/api_list.json.
 """
@@ -50,6 +51,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 WARMUP = 20
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BARE_PATH = "/bench/bare-orders"
 PLAN_NAME = "Bench monthly (12)"
@@ -170,12 +172,22 @@ def latency(port: int, path: str, headers: dict) -> dict:
     }
 
 
-def throughput(port: int, path: str, headers: dict) -> float:
-    """Requests per second with CLIENTS concurrent clients for SECONDS."""
+def interleaved(port: int, *calls: tuple[str, dict]) -> list[float]:
+    """Requests per second of each call, measured in ROUNDS alternating rounds of
+    SECONDS / ROUNDS: the machine's speed drifts, and in turns each call sees the same."""
+    totals = [0.0] * len(calls)
+    for _ in range(ROUNDS):
+        for i, (path, headers) in enumerate(calls):
+            totals[i] += throughput(port, path, headers, SECONDS / ROUNDS)
+    return [round(total / ROUNDS, 1) for total in totals]
+
+
+def throughput(port: int, path: str, headers: dict, seconds: float = SECONDS) -> float:
+    """Requests per second with CLIENTS concurrent clients for ``seconds``."""
     for _ in range(5):
         get(port, path, headers)
     done = [0] * CLIENTS
-    stop = time.monotonic() + SECONDS
+    stop = time.monotonic() + seconds
 
     def client(i: int) -> None:
         while time.monotonic() < stop:
@@ -214,8 +226,7 @@ def main() -> None:
             "managementGetOrder": latency(port, get_path, auth),
             "bare_view": latency(port, bare_path, {}),
         }
-        api_rps = throughput(port, list_path, auth)
-        bare_rps = throughput(port, bare_path, {})
+        api_rps, bare_rps = interleaved(port, (list_path, auth), (bare_path, {}))
         results["throughput_rps"] = {
             "managementListOrders": api_rps,
             "bare_view": bare_rps,

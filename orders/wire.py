@@ -52,6 +52,7 @@ def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
     at = clock.now()  # one moment for the whole order, so cycles and currentCycle agree
     cycles = order_cycles(order, at)
     current = current_of(order, cycles, at)
+    rendered_cycles = [_cycle(c) for c in cycles]
     return _compact(
         {
             "id": str(order.id),
@@ -75,8 +76,9 @@ def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
             "pausePeriods": [_pause_period(p) for p in pauses_of(order)],
             "freeTrialDays": order.free_trial_days if is_recurring else None,
             "earliestEndDate": timestamp(order.earliest_end_date),
-            "currentCycle": None if current is None else _cycle(current),
-            "cycles": [_cycle(c) for c in cycles],
+            # the current cycle is the last one: the same dict, rendered once
+            "currentCycle": None if current is None else rendered_cycles[-1],
+            "cycles": rendered_cycles,
             "planName": order.plan_name,
             "planDescription": order.plan_description or "",
             "planPrice": money(order.plan_price, order.currency),

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import QuerySet
 
 from config import clock
 from orders.models import Order, OrderStatus, PausePeriod, PeriodUnit, PricingModel
@@ -47,9 +48,18 @@ def pauses_of(order: Order) -> list[PausePeriod]:
 
 def pauses_set(order: Order, periods: Iterable[PausePeriod]) -> None:
     """Make ``order.pause_periods.all()`` answer ``periods`` without a query."""
-    queryset = PausePeriod.objects.all()  # never evaluated: its result is set here
-    queryset._result_cache = list(periods)
+    _pauses_cache(order, _evaluated(list(periods)))
+
+
+def _evaluated(periods: list[PausePeriod]) -> QuerySet[PausePeriod]:
+    """A queryset whose result is ``periods`` (it is never run)."""
+    queryset = PausePeriod.objects.all()
+    queryset._result_cache = periods
     queryset._prefetch_done = True
+    return queryset
+
+
+def _pauses_cache(order: Order, queryset: QuerySet[PausePeriod]) -> None:
     cache = getattr(order, "_prefetched_objects_cache", None) or {}
     order._prefetched_objects_cache = {**cache, "pause_periods": queryset}
 
@@ -64,14 +74,16 @@ _UNITS = {
 
 def pauses_load(orders: list[Order]) -> None:
     """Read the pause periods of ``orders`` in one query, and only for orders ever paused
-    (most never are: they get an empty list without a query)."""
+    (most never are: they share one empty result, built once, without a query)."""
     paused = [o.pk for o in orders if o.times_paused]
     periods: dict = {pk: [] for pk in paused}
     if paused:
         for period in PausePeriod.objects.filter(order_id__in=paused):
             periods[period.order_id].append(period)
+    none = _evaluated([])  # read-only: a new pause replaces an order's queryset, never edits it
     for order in orders:
-        pauses_set(order, periods.get(order.pk, []))
+        found = periods.get(order.pk)
+        _pauses_cache(order, _evaluated(found) if found else none)
 
 
 def cycle_length(order: Order, cycles: int = 1) -> relativedelta | timedelta:

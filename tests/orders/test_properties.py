@@ -79,3 +79,40 @@ def test_pricing_never_goes_negative_and_adds_up(price, percent, rate, added):
     assert Decimal(0) <= discount <= plan.price
     assert total == (price - discount + tax if added and rate else price - discount)
     assert all(v == v.quantize(Decimal("0.01")) for v in (discount, tax, total))
+
+
+@given(
+    start=starts,
+    unit=units,
+    count=st.integers(1, 3),
+    cycle_count=st.integers(0, 12),
+    trial=st.one_of(st.none(), st.integers(1, 60)),
+    hint=st.one_of(st.none(), st.integers(0, 14)),
+    pause=st.one_of(st.none(), st.tuples(st.integers(0, 300), st.integers(1, 90))),
+    elapsed=st.integers(0, 5000),
+)
+def test_the_current_cycle_is_the_last_cycle_so_far(
+    start, unit, count, cycle_count, trial, hint, pause, elapsed
+):
+    # given any order, with or without a trial, a pause or a (possibly stale) stored index
+    order = monthly(start, unit, count, trial)
+    order.cycle_count = cycle_count
+    order.current_cycle_index = hint
+    order.end_date = schedule.planned_end(order)
+    order._state.adding = False  # a stored order: its pause periods count
+    periods = []
+    if pause is not None:
+        paused_at = start + timedelta(days=pause[0])
+        periods.append(
+            PausePeriod(
+                status="ENDED",
+                pause_date=paused_at,
+                resume_date=paused_at + timedelta(days=pause[1]),
+            )
+        )
+    schedule.pauses_set(order, periods)
+    at = start + timedelta(days=elapsed, hours=7)
+    # when the order is rendered, which takes the current cycle from the list of cycles
+    cycles = schedule.order_cycles(order, at)
+    # then it is the cycle the schedule finds running at that moment
+    assert schedule.current_of(order, cycles, at) == schedule.current_cycle(order, at)
