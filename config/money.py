@@ -35,8 +35,13 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round half up to the currency's minor unit."""
     if isinstance(amount, float):
         raise TypeError("money is Decimal, never float")
-    step = Decimal(1).scaleb(-exponent(currency))
-    return Decimal(amount).quantize(step, rounding=ROUND_HALF_UP)
+    return Decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=512)
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of the currency (0.01 for EUR, 1 for JPY)."""
+    return Decimal(1).scaleb(-exponent(currency))
 
 
 def to_wire(amount: Decimal, currency: str) -> str:

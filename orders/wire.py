@@ -46,10 +46,17 @@ def _compact(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if value is not None}
 
 
-def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
-    """The Order of contract section 4. ``full`` adds ``formData.submissionData`` (FULL set)."""
+def order_to_wire(
+    order: Order, *, full: bool = False, at: datetime | None = None
+) -> dict[str, Any]:
+    """The Order of contract section 4. ``full`` adds ``formData.submissionData`` (FULL set).
+
+    ``at`` is the moment cycles are computed for (now by default): one moment for the whole
+    order, so cycles and currentCycle agree, and one for a whole page of orders.
+    """
     is_recurring = order.pricing_model == PricingModel.SUBSCRIPTION
-    at = clock.now()  # one moment for the whole order, so cycles and currentCycle agree
+    at = at or clock.now()
+    recurrence = recurrence_to_wire(order)
     cycles = order_cycles(order, at)
     current = current_of(order, cycles, at)
     rendered_cycles = [_cycle(c) for c in cycles]
@@ -63,8 +70,8 @@ def order_to_wire(order: Order, *, full: bool = False) -> dict[str, Any]:
                 "memberId": str(order.buyer.member_id),
                 "contactId": str(order.buyer.contact_id),
             },
-            "priceDetails": price_details_to_wire(order),
-            "pricing": {**recurrence_to_wire(order), "prices": list(order.prices or [])},
+            "priceDetails": price_details_to_wire(order, recurrence),
+            "pricing": {**recurrence, "prices": list(order.prices or [])},
             "type": order.type,
             "orderMethod": order.order_method or None,
             "status": order.status,
@@ -99,11 +106,11 @@ def recurrence_to_wire(order: Order) -> dict[str, Any]:
     return {"singlePaymentUnlimited": True}
 
 
-def price_details_to_wire(order: Order) -> dict[str, Any]:
+def price_details_to_wire(order: Order, recurrence: dict[str, Any] | None = None) -> dict[str, Any]:
     """The deprecated ``priceDetails``, still referenced by the client's result types."""
     currency = order.currency
     body: dict[str, Any] = {
-        **recurrence_to_wire(order),
+        **(recurrence or recurrence_to_wire(order)),
         "subtotal": money(order.subtotal, currency),
         "discount": money(order.discount, currency),
         "total": money(order.total, currency),

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.caller import Caller, caller_of
 from accounts.models import User
 from accounts.permissions import HasScopes
+from config import clock
 from orders import selectors
 from orders.api import parsing, serializers
 from orders.selectors import OrderPage
@@ -88,10 +89,10 @@ class OrderListMixin:
             default_order=self.default_order,
         )
         page = selectors.order_page(queryset, offset=query["offset"], limit=query["limit"])
-        full = query["fieldSet"] == "FULL"
+        full, at = query["fieldSet"] == "FULL", clock.now()  # one moment for the whole page
         return Response(
             {
-                "orders": [order_to_wire(order, full=full) for order in page.orders],
+                "orders": [order_to_wire(order, full=full, at=at) for order in page.orders],
                 "pagingMetadata": paging_metadata(page),
             }
         )
