@@ -10,9 +10,10 @@ throwaway database), then measures, in one process and one run:
    HTTP against gunicorn (2 workers x 4 threads, 8 keep-alive clients) and in-process through
    Django's WSGI handler (the whole Django stack: middleware, routing, DRF, authentication,
    database, codec, without sockets); the targets are create and get at 50 % or more of the
-   bare view. "bare + 1 query" (the bare view plus one ``SELECT 1``) shows the floor of any
-   view that reads the database; "auth only" (GET /api/v1/me: bearer-token lookup and DRF,
-   nothing else) the floor every authenticated call shares;
+   bare view. Three floors are measured beside them: "bare + 1 query" (the bare view plus
+   one ``SELECT 1``), any view that reads the database; "DRF, no auth", the same answer
+   through a DRF view; "auth only" (GET /api/v1/me: bearer-token lookup and DRF, nothing
+   else), what every authenticated call shares;
 2. the token codec (seal + open) against jwcrypto's own JWE encrypt + decrypt of the same
    payload with the same key; the target is at most 1.2x;
 3. the time to refuse hostile and malformed tokens (alg none, PBES2 with a huge iteration
@@ -58,10 +59,24 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+from rest_framework.views import APIView  # noqa: E402
+
+from accounts.permissions import AllowAny  # noqa: E402
 
 
 def bare(request):
     return JsonResponse({"ok": True})
+
+
+class DrfBare(APIView):
+    """The bare view's answer through DRF, with no authentication: DRF's own share."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({"ok": True})
 
 
 def bare_one_query(request):
@@ -76,6 +91,7 @@ def bare_one_query(request):
 urlpatterns = [
     path("bench/bare", bare),
     path("bench/bare-one-query", bare_one_query),
+    path("bench/drf-no-auth", DrfBare.as_view()),
     path("", include("config.urls")),
 ]
 settings.ROOT_URLCONF = __name__
@@ -170,6 +186,7 @@ def throughput(token: str, member, plan) -> dict[str, float]:
     return {
         "bare": rate(bare_view),
         "bare + 1 query": rate(lambda: client.get("/bench/bare-one-query")),
+        "DRF, no auth": rate(lambda: client.get("/bench/drf-no-auth")),
         "auth only": rate(auth_only),
         "create": rate(create),
         "get": rate(get),
@@ -215,6 +232,7 @@ def http_throughput(token: str, member, plan) -> dict[str, float]:
         calls = {
             "bare": ("GET", "/bench/bare", None, auth),
             "bare + 1 query": ("GET", "/bench/bare-one-query", None, auth),
+            "DRF, no auth": ("GET", "/bench/drf-no-auth", None, auth),
             "auth only": ("GET", "/api/v1/me", None, auth),
             "create": post,
             "get": ("GET", f"/billing/v2/order-sessions/{session_id}", None, auth),
