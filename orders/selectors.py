@@ -1,8 +1,8 @@
 """Reads of orders shared by the API, the dashboard and the member pages.
 
 Every order list loads in a fixed number of queries whatever the page holds: the page itself
-(with its buyer joined), the pause periods of the page's orders that were ever paused (none
-for most pages), and a bounded count when the page does not show it is the last one.
+(with its buyer's two ids joined), the pause periods of the page's orders that were ever
+paused (none for most pages), and a bounded count when the page does not show it is the last.
 ``orders.wire.order_to_wire`` then renders each order without touching the database.
 """
 
@@ -55,8 +55,21 @@ class OrderPage:
 
 
 def orders_for_rendering() -> QuerySet[Order]:
-    """Orders with what ``order_to_wire`` reads already loaded."""
+    """Orders with their buyers and pause periods loaded (pages that show the buyer)."""
     return Order.objects.select_related("buyer").prefetch_related("pause_periods")
+
+
+def orders_for_wire() -> QuerySet[Order]:
+    """Orders with what ``order_to_wire`` reads already loaded."""
+    return with_buyer_ids(Order.objects.prefetch_related("pause_periods"))
+
+
+def with_buyer_ids(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    """Of the buyer the wire shows two ids: they come as two columns of the order's row,
+    which spares building a whole user for every order (a third of a list's loading)."""
+    return queryset.annotate(
+        buyer_member_id=F("buyer__member_id"), buyer_contact_id=F("buyer__contact_id")
+    )
 
 
 def order_list(
@@ -73,7 +86,7 @@ def order_list(
     a sort field, orders come by creation date in ``default_order``; a field given without an
     order sorts ascending. Ties break on the id so that offset paging is stable.
     """
-    queryset = orders_for_rendering()
+    queryset = Order.objects.prefetch_related("pause_periods")
     if buyer is not None:
         queryset = queryset.filter(buyer=buyer)
     filterset = OrderFilter(data=filters, queryset=queryset)
@@ -93,7 +106,7 @@ def order_list(
 def order_page(queryset: QuerySet[Order], *, offset: int, limit: int) -> OrderPage:
     """One page (one row more is read to know whether another page follows) and the number
     of matches, counted only when it is small."""
-    rows = list(queryset.prefetch_related(None)[offset : offset + limit + 1])
+    rows = list(with_buyer_ids(queryset.prefetch_related(None))[offset : offset + limit + 1])
     orders, has_next = rows[:limit], len(rows) > limit
     schedule.pauses_load(orders)  # only orders ever paused have periods to read
     if not has_next and (orders or offset == 0):
@@ -142,7 +155,7 @@ def planned_rows(queryset: QuerySet) -> float:
 
 def order_get(order_id: uuid.UUID | str, *, buyer: User | None = None) -> Order:
     """One order, ready to render. Another buyer's order does not exist for ``buyer``."""
-    queryset = orders_for_rendering()
+    queryset = orders_for_wire()
     if buyer is not None:
         queryset = queryset.filter(buyer=buyer)
     try:

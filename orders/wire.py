@@ -7,7 +7,7 @@ present" emitted even when empty. Absent optional values are left out, never sen
 
 The API responses and the domain events (the outbox) both use these functions, so a webhook
 receiver sees exactly what a REST client sees. Rendering an order runs no query when its buyer
-is selected and its pause periods are prefetched (see ``orders.selectors``).
+(or the buyer's two ids) and its pause periods are loaded (see ``orders.selectors``).
 """
 
 from __future__ import annotations
@@ -66,10 +66,7 @@ def order_to_wire(
             "planId": str(order.plan_id),
             "subscriptionId": str(order.subscription_id),
             "wixPayOrderId": _guid(order.wix_pay_order_id),
-            "buyer": {
-                "memberId": str(order.buyer.member_id),
-                "contactId": str(order.buyer.contact_id),
-            },
+            "buyer": _buyer(order),
             "priceDetails": price_details_to_wire(order, recurrence),
             "pricing": {**recurrence, "prices": list(order.prices or [])},
             "type": order.type,
@@ -94,6 +91,14 @@ def order_to_wire(
             "formData": _form_data(order, full=full),
         }
     )
+
+
+def _buyer(order: Order) -> dict[str, str]:
+    """The buyer's ids: columns of the order's row when it comes from
+    ``orders.selectors.orders_for_wire``, else read from the buyer."""
+    if hasattr(order, "buyer_member_id"):
+        return {"memberId": str(order.buyer_member_id), "contactId": str(order.buyer_contact_id)}
+    return {"memberId": str(order.buyer.member_id), "contactId": str(order.buyer.contact_id)}
 
 
 def recurrence_to_wire(order: Order) -> dict[str, Any]:
