@@ -8,13 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.caller import caller_of
 from accounts.scopes import RECEIPTS_MANAGE, RECEIPTS_READ
+from config.renderers import JSONRenderer
 from receipts.api.problems import ProblemJSONParser, problem_exception_handler
 from receipts.api.serializers import (
     ImageSerializer,
