@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database, is_postgres  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tally_bench_admin"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
@@ -41,29 +43,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 LIST = "/admin/orders/order/"
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database when it does not exist yet."""
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    if "postgresql" not in cfg["ENGINE"]:
-        return
-    admin = psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        dbname="postgres",
-        password=cfg["PASSWORD"] or None,
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if exists.fetchone() is None:
-            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-
-
-ensure_database(os.environ["DATABASE_URL"])
+if is_postgres(os.environ["DATABASE_URL"]):
+    ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

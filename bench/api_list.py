@@ -40,6 +40,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database, is_postgres  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tally_bench_api"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
@@ -57,28 +59,10 @@ BARE_PATH = "/bench/bare-orders"
 PLAN_NAME = "Bench monthly (12)"
 
 
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    if "postgresql" not in cfg["ENGINE"]:
-        raise SystemExit("bench/api_list.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    admin = psycopg.connect(
-        host=cfg["HOST"] or "127.0.0.1",
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"] or "postgres",
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
-        if exists.fetchone() is None:
-            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-
-
 def prepare() -> dict:
     """Migrate, seed up to ORDERS, and return the token, filter values and one order id."""
+    if not is_postgres(os.environ["DATABASE_URL"]):
+        raise SystemExit("bench/api_list.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     ensure_database(os.environ["DATABASE_URL"])
     import django
 

@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.database import ensure_database, is_postgres  # noqa: E402
+
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tally_bench_lifecycle")
 os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -45,30 +48,6 @@ TABLES = (
     "orders_ordertimelineentry",
     "orders_invoicenumber",
 )
-
-
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    if "postgresql" not in cfg["ENGINE"]:
-        raise SystemExit("clock_sweep measures PostgreSQL: set DATABASE_URL=postgres://...")
-    if "bench" not in cfg["NAME"]:
-        raise SystemExit(f"refusing to empty '{cfg['NAME']}': use a database named *bench*")
-    with psycopg.connect(
-        host=cfg["HOST"],
-        port=cfg["PORT"] or 5432,
-        user=cfg["USER"],
-        password=cfg["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        if (
-            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
-            is None
-        ):
-            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 
 
 def worker(batch: int) -> None:
@@ -148,7 +127,9 @@ def main() -> None:
     if args.worker:
         worker(args.batch)
         return
-    ensure_database(os.environ["DATABASE_URL"])
+    if not is_postgres(os.environ["DATABASE_URL"]):
+        raise SystemExit("clock_sweep measures PostgreSQL: set DATABASE_URL=postgres://...")
+    ensure_database(os.environ["DATABASE_URL"], emptied=True)
     import django
 
     django.setup()

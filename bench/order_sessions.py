@@ -43,9 +43,13 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.database import ensure_database, is_postgres  # noqa: E402
+
 if not os.environ.get("DATABASE_URL"):
     SCRATCH = tempfile.mkdtemp(prefix="tally-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}/bench.sqlite3"
+elif is_postgres(os.environ["DATABASE_URL"]):
+    ensure_database(os.environ["DATABASE_URL"])
 os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ.setdefault("TALLY_ORDER_SESSION_KEYS", "bench:" + "b" * 43)
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
