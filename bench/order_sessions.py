@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://.../scratch .venv/bin/python bench/order_sessions.py
 
 It migrates a scratch database (a new SQLite file unless DATABASE_URL names one: use a
-throwaway database), then measures, in one process and one run:
+throwaway database; a PostgreSQL one is created when missing), then measures, in one
+process and one run:
 
 1. requests per second for a bare Django JSON view, session create and session get, over
    HTTP against gunicorn (2 workers x 4 threads, 8 keep-alive clients) and in-process through
