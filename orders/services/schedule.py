@@ -201,21 +201,24 @@ def order_cycles(order: Order, at: datetime | None = None) -> list[Cycle]:
     return cycles
 
 
+def _is_over(order: Order, at: datetime) -> bool:
+    """Closed, or past its end date: no cycle is current any more."""
+    if order.status in (OrderStatus.ENDED, OrderStatus.CANCELED):
+        return True
+    return order.end_date is not None and at >= order.end_date
+
+
 def current_of(order: Order, cycles: list[Cycle], at: datetime) -> Cycle | None:
     """The current cycle, given ``cycles = order_cycles(order, at)``: the last one, unless the
     order is over. Saves computing the cycles twice when both are wanted."""
-    if order.status in (OrderStatus.ENDED, OrderStatus.CANCELED):
-        return None
-    if order.end_date is not None and at >= order.end_date:
+    if _is_over(order, at):
         return None
     return cycles[-1] if cycles else None
 
 
 def current_cycle(order: Order, at: datetime) -> Cycle | None:
     """The cycle running at ``at``; None before the start, after the end, or once closed."""
-    if order.status in (OrderStatus.ENDED, OrderStatus.CANCELED):
-        return None
-    if order.end_date is not None and at >= order.end_date:
+    if _is_over(order, at):
         return None
     hint = order.current_cycle_index
     if hint is not None and _has_started(order, at):  # usually the stored cycle is current
