@@ -29,14 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database, is_postgres  # noqa: E402
+from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tally_bench_admin"
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
+use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_bench_admin")
 os.environ["TALLY_ALLOWED_HOSTS"] = "testserver"
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.pop("TALLY_DEBUG", None)
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))

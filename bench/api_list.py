@@ -40,13 +40,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database, is_postgres  # noqa: E402
+from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tally_bench_api"
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.pop("TALLY_DEBUG", None)
+use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_bench_api")
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))

@@ -44,17 +44,16 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.database import ensure_database, is_postgres  # noqa: E402
+from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
 
-if not os.environ.get("DATABASE_URL"):
-    SCRATCH = tempfile.mkdtemp(prefix="tally-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}/bench.sqlite3"
-elif is_postgres(os.environ["DATABASE_URL"]):
+if not os.environ.get("DATABASE_URL"):  # a scratch SQLite file, made only when needed
+    os.environ["DATABASE_URL"] = (
+        f"sqlite:///{tempfile.mkdtemp(prefix='tally-bench-')}/bench.sqlite3"
+    )
+use_bench_settings(os.environ["DATABASE_URL"])
+if is_postgres(os.environ["DATABASE_URL"]):
     ensure_database(os.environ["DATABASE_URL"])
-os.environ.setdefault("TALLY_SECRET_KEY", "bench-secret-key-not-for-production")
 os.environ.setdefault("TALLY_ORDER_SESSION_KEYS", "bench:" + "b" * 43)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.pop("TALLY_DEBUG", None)
 
 import django  # noqa: E402
 

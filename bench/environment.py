@@ -1,6 +1,20 @@
-"""The benchmarks' own PostgreSQL databases: made on first use, so a rerun needs one command."""
+"""What every benchmark sets up before Django: its settings, and its own PostgreSQL database,
+made on first use so that a rerun needs one command."""
 
 from __future__ import annotations
+
+import os
+
+SECRET_KEY = "bench-secret-key-not-for-production"
+
+
+def use_bench_settings(default_database_url: str) -> None:
+    """Production settings (no debug) on the benchmark's database unless DATABASE_URL names
+    another; call it before ``django.setup()``."""
+    os.environ.setdefault("DATABASE_URL", default_database_url)
+    os.environ.setdefault("TALLY_SECRET_KEY", SECRET_KEY)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.pop("TALLY_DEBUG", None)
 
 
 def is_postgres(url: str) -> bool:
