@@ -61,7 +61,6 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         sent = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
-        request.request_id = request_id
         response = self.get_response(request)
         response["x-wix-request-id"] = request_id
         return response

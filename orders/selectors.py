@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import F, QuerySet
 
 from accounts.models import User
@@ -122,7 +122,8 @@ def bounded_count(queryset: QuerySet) -> int | None:
     ``COUNT`` over a ``LIMIT COUNT_CAP + 1`` subquery reads at most that many rows.
     """
     rows = queryset.order_by().values("pk")
-    if connection.vendor == "postgresql" and planned_rows(rows) > COUNT_CAP:
+    estimate = planned_rows(rows)
+    if estimate is not None and estimate > COUNT_CAP:
         return None
     counted = rows[: COUNT_CAP + 1].count()
     return None if counted > COUNT_CAP else counted
@@ -133,12 +134,15 @@ def estimates_forget() -> None:
     _estimates.clear()
 
 
-def planned_rows(queryset: QuerySet) -> float:
-    """PostgreSQL's estimate of how many rows ``queryset`` returns.
+def planned_rows(queryset: QuerySet) -> float | None:
+    """PostgreSQL's estimate of how many rows ``queryset`` returns; None on SQLite, which has
+    no estimate.
 
     Estimates come from table statistics that change over minutes, so each query's estimate
     is kept for ``ESTIMATE_TTL`` seconds: a busy list page then costs no EXPLAIN at all.
     """
+    if connections[queryset.db].vendor != "postgresql":
+        return None
     # The filters identify the estimate; their text is much cheaper to build than the SQL.
     key = (queryset.model._meta.label, str(queryset.query.where))
     now = time.monotonic()

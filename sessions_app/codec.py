@@ -11,9 +11,11 @@
 
 Reading is two steps. ``read_header`` does the cheap checks on the text alone (length,
 shape, base64url, the header allow-list, the algorithm pin, the app) and refuses a hostile
-token in microseconds, before any key is derived or any decryption runs. ``open_token`` then
-decrypts with the key the caller's app and the ``kid`` select, with jwcrypto pinned to
-``dir``/``A256GCM``, and checks the claims against the clock.
+token in microseconds, before any key is derived or any decryption runs. ``decrypt_token``
+then decrypts with the key the caller's app and the ``kid`` select, with jwcrypto pinned to
+``dir``/``A256GCM``, and ``check_times`` checks the claims against the clock (the service
+checks the key's retirement in between; ``open_token`` does both steps, where no key state
+is involved).
 
 Refusals are ``InvalidOrderSessionId`` (400: not a token we could have made) or
 ``OrderSessionNotFound`` (404: another app's, tampered, unknown or retired key: one answer).

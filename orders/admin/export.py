@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel.numbers import list_currencies
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from config import clock
 from config.money import exponent
+from config.money import to_wire as money
 
 CHUNK = 5000  # rows per cursor fetch, and per piece of the response
 
@@ -169,16 +169,7 @@ def _formatter(kind: str, zone) -> Callable[[object, str], object]:
             "" if value is None else value.astimezone(zone).strftime(TIME_FORMAT)
         )
     if kind == MONEY:
-        return lambda value, currency: "" if value is None else _money(value, currency)
+        return lambda value, currency: "" if value is None else money(value, currency)
     if kind == FLAG:
         return lambda value, _: "" if value is None else ("yes" if value else "no")
     return lambda value, _: "" if value is None else value
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return format(amount.quantize(_step(currency), rounding=ROUND_HALF_UP), "f")
-
-
-@lru_cache(maxsize=64)
-def _step(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-exponent(currency))

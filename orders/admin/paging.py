@@ -3,18 +3,17 @@
 ``COUNT(*)`` over a million orders takes longer than rendering the page itself, and the owner
 only needs "how many, roughly" once the list runs past a few dozen pages. So the count is
 exact up to ``EXACT_UP_TO`` rows (a bounded ``COUNT`` over a ``LIMIT`` subquery, which reads
-at most that many rows); beyond that it is the planner's estimate on PostgreSQL, which costs
-one ``EXPLAIN``. SQLite has no estimate, so there the exact count is taken (embedded sites are
-small).
+at most that many rows); beyond that it is the planner's estimate on PostgreSQL
+(``orders.selectors.planned_rows``: one ``EXPLAIN``, kept a while). SQLite has no estimate,
+so there the exact count is taken (embedded sites are small).
 """
 
 from __future__ import annotations
 
-import json
-
 from django.core.paginator import Paginator
-from django.db import connections
 from django.utils.functional import cached_property
+
+from orders.selectors import planned_rows
 
 # 20 pages of 50. Reading 10,000 wide order rows to count them costs about 70 ms on a busy
 # server; 1,000 cost a tenth of that.
@@ -32,22 +31,8 @@ class EstimatedCountPaginator(Paginator):
         bounded = queryset.order_by()[: EXACT_UP_TO + 1].count()
         if bounded <= EXACT_UP_TO:
             return bounded
-        estimate = planner_estimate(queryset)
+        estimate = planned_rows(queryset.order_by().values("pk"))
         if estimate is None:
             return queryset.count()
         self.is_estimate = True
-        return max(estimate, bounded)
-
-
-def planner_estimate(queryset) -> int | None:
-    """The row count PostgreSQL's planner expects for ``queryset``; None elsewhere."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+        return max(int(estimate), bounded)

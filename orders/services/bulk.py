@@ -44,10 +44,9 @@ def copy_text(value) -> str:
 
 
 def _db_value(field: models.Field, obj: models.Model):
-    value = field.pre_save(obj, True)
-    if isinstance(field, models.JSONField):
-        return None if value is None else json.dumps(value, cls=field.encoder)
-    return field.get_db_prep_save(value, connection)
+    """The database value of ``field`` (JSON fields never come here: COPY writes them itself,
+    and updates of them take ``bulk_update``)."""
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 def _plain(field: models.Field) -> bool:

@@ -225,8 +225,7 @@ def current_cycle(order: Order, at: datetime) -> Cycle | None:
         cycle = cycle_at_index(order, hint, pauses_of(order), at)
         if cycle.started_date <= at and (cycle.ended_date is None or at < cycle.ended_date):
             return cycle
-    cycles = order_cycles(order, at)
-    return cycles[-1] if cycles else None
+    return current_of(order, order_cycles(order, at), at)
 
 
 def next_renewal(order: Order, pauses: list[PausePeriod], at: datetime) -> datetime | None:

@@ -37,8 +37,7 @@ class Submitted:
 def order_session_submit(*, app: App, token: str, actor: Actor) -> Submitted:
     """Create the session's order and invoice, re-checking every rule as of now."""
     session = order_session_get(app=app, token=token)
-    if session.order_id is not None:
-        raise OrderSessionAlreadySubmitted(str(session.order_id))
+    _refuse_if_submitted(session.order_id)
     try:
         with transaction.atomic():
             claim = _claim(app, session)
@@ -48,14 +47,15 @@ def order_session_submit(*, app: App, token: str, actor: Actor) -> Submitted:
             claim.switched_from = switch.old_order if switch else None
             claim.contract_switch_type = switch.kind if switch else claim.contract_switch_type
             claim.save(update_fields=["order", "invoice", "switched_from", "contract_switch_type"])
-    except IntegrityError:
-        _refuse_if_submitted(session.sid)  # another submit of this session won the race
+    except IntegrityError:  # another submit of this session won the race
+        winner = SubmittedSession.objects.filter(sid=session.sid).values_list("order_id", flat=True)
+        _refuse_if_submitted(winner.first())
         raise
     return Submitted(order, invoice)
 
 
-def _refuse_if_submitted(sid: str) -> None:
-    order_id = SubmittedSession.objects.filter(sid=sid).values_list("order_id", flat=True).first()
+def _refuse_if_submitted(order_id) -> None:
+    """409 naming the order the session already made (None: not submitted yet)."""
     if order_id is not None:
         raise OrderSessionAlreadySubmitted(str(order_id))
 
