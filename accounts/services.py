@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import ApiToken, App, User
 from accounts.scopes import ALL_SCOPES
-from config import clock
+from config import clock, readcache
 from config.errors import ConflictError, InvalidError, NotFoundError
 
 APP_TOKEN_PREFIX = "tly_app_"
@@ -72,7 +72,9 @@ def app_create(*, name: str, scopes: Iterable[str]) -> tuple[App, str]:
 def app_token_rotate(*, app: App) -> str:
     """Revoke every live token of the app and issue a new one (shown once)."""
     App.objects.select_for_update().filter(pk=app.pk).first()
-    ApiToken.objects.filter(app=app, revoked_at__isnull=True).update(revoked_at=clock.now())
+    live = ApiToken.objects.filter(app=app, revoked_at__isnull=True)
+    forget_tokens(live.values_list("digest", flat=True))
+    live.update(revoked_at=clock.now())
     return _issue(app=app)
 
 
@@ -82,6 +84,7 @@ def app_token_issue(*, app: App) -> str:
 
 
 def token_revoke(*, token: ApiToken) -> None:
+    forget_tokens([token.digest])
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
@@ -100,16 +103,33 @@ def member_by_email(email: str) -> User:
 def token_owner(raw: str) -> App | User | None:
     """The app or member holding this live token, or None.
 
-    Authentication runs on every API call, so this is one narrow query: the token's prefix
-    says which table owns it, which saves joining (and building) both.
+    Authentication runs on every API call, so the answer is a recent read
+    (config/readcache.py), forgotten whenever the token, its app or its member changes; when
+    it is not kept, one narrow query: the token's prefix says which table owns it, which saves
+    joining (and building) both.
     """
     if not raw or len(raw) > 200:
         return None
     if raw.startswith(APP_TOKEN_PREFIX):
-        return _live_token_owner(App, "app", digest_of(raw))
-    if raw.startswith(MEMBER_TOKEN_PREFIX):
-        return _live_token_owner(User, "member", digest_of(raw))
-    return None
+        model, token_field = App, "app"
+    elif raw.startswith(MEMBER_TOKEN_PREFIX):
+        model, token_field = User, "member"
+    else:
+        return None
+    digest = digest_of(raw)
+    return readcache.remembered(
+        _token_key(digest), lambda: _live_token_owner(model, token_field, digest)
+    )
+
+
+def forget_tokens(digests: Iterable[str]) -> None:
+    """Forget the recent reads of the tokens with these digests: call it with any change that
+    may end them or change their owner."""
+    readcache.forget(*(_token_key(digest) for digest in digests))
+
+
+def _token_key(digest: str) -> str:
+    return f"token:{digest}"
 
 
 def _live_token_owner(model: type[App] | type[User], token_field: str, digest: str):

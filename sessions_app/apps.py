@@ -10,4 +10,6 @@ class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sessions_app import system_checks  # noqa: F401 - registers the startup check
+        from sessions_app import signals, system_checks  # noqa: F401 - registers the check
+
+        signals.connect()

@@ -57,23 +57,26 @@ def test_member_token_identifies_the_member_with_member_scopes(api, member):
     assert "PRICING_PLANS.READ_ORDERS" not in reply.body["scopes"]
 
 
-def test_rotating_an_app_token_revokes_the_old_one(api, app_factory):
+def test_rotating_an_app_token_revokes_the_old_one_at_once(api, app_factory):
     app, old = app_factory()
+    assert api.get("/api/v1/me", token=old).status == 200  # just used: its owner is kept
     new = services.app_token_rotate(app=app)
     assert api.get("/api/v1/me", token=old).status == 401
     assert api.get("/api/v1/me", token=new).status == 200
 
 
-def test_disabled_app_cannot_call(api, app_factory):
+def test_disabled_app_cannot_call_from_the_next_request(api, app_factory):
     app, token = app_factory()
+    assert api.get("/api/v1/me", token=token).status == 200
     app.is_active = False
     app.save()
     assert api.get("/api/v1/me", token=token).status == 401
 
 
-def test_inactive_member_token_is_refused(api, db):
+def test_inactive_member_token_is_refused_from_the_next_request(api, db):
     person = make_member("carol")
     token = services.member_token_issue(member=person)
+    assert api.get("/api/v1/me", token=token).status == 200
     person.is_active = False
     person.save()
     assert api.get("/api/v1/me", token=token).status == 401
@@ -84,3 +87,25 @@ def test_tokens_are_stored_only_as_digests(app_factory):
     stored = app.tokens.get()
     assert token not in (stored.digest, stored.prefix)
     assert stored.digest == services.digest_of(token)
+
+
+def test_a_revoked_token_is_refused_by_the_next_request(api, app_factory):
+    app, token = app_factory()
+    assert api.get("/api/v1/me", token=token).status == 200
+    services.token_revoke(token=app.tokens.get())
+    assert api.get("/api/v1/me", token=token).status == 401
+
+
+def test_a_deleted_app_is_refused_by_the_next_request(api, app_factory):
+    app, token = app_factory()
+    assert api.get("/api/v1/me", token=token).status == 200
+    app.delete()
+    assert api.get("/api/v1/me", token=token).status == 401
+
+
+def test_changed_scopes_apply_to_the_next_request(api, app_factory):
+    app, token = app_factory(scopes=[READ_ORDERS])
+    assert api.get("/api/v1/me", token=token).body["scopes"] == [READ_ORDERS]
+    app.scopes = []
+    app.save(update_fields=["scopes"])
+    assert api.get("/api/v1/me", token=token).body["scopes"] == []

@@ -114,6 +114,26 @@ def test_archived_plan_is_refused(api, session_app, plan_factory, member, clock)
     assert (reply.status, error_code(reply)) == (400, "archived_plan")
 
 
+def test_plan_archived_after_a_create_is_refused_by_the_next(api, session_app, plan, member, clock):
+    _, token = session_app
+    assert api.post(URL, {"sessionData": session_data(plan, member)}, token=token).status == 200
+    plan.archived = True
+    plan.save()  # as the owner's dashboard saves it
+    reply = api.post(URL, {"sessionData": session_data(plan, member)}, token=token)
+    assert (reply.status, error_code(reply)) == (400, "archived_plan")
+
+
+def test_member_disabled_after_a_create_is_refused_by_the_next(
+    api, session_app, plan, member, clock
+):
+    _, token = session_app
+    assert api.post(URL, {"sessionData": session_data(plan, member)}, token=token).status == 200
+    member.is_active = False
+    member.save()
+    reply = api.post(URL, {"sessionData": session_data(plan, member)}, token=token)
+    assert (reply.status, error_code(reply)) == (400, "member_not_found")
+
+
 def test_unknown_member_is_member_not_found(api, session_app, plan, clock):
     _, token = session_app
     body = {

@@ -68,10 +68,9 @@ def test_same_session_submitted_twice_makes_one_order(api, session_app, plan, me
 def test_submit_needs_the_manage_scope(api, session_app, app_factory, plan, member, clock):
     app, token = session_app
     session_id = create_session(api, token, plan, member)
-    # a second token of the same app holding only READ is refused
-    from accounts.models import App
-
-    App.objects.filter(pk=app.pk).update(scopes=[READ_ORDER_SESSIONS])
+    # the owner leaves the app only READ (as the admin's form saves it): submit is refused
+    app.scopes = [READ_ORDER_SESSIONS]
+    app.save(update_fields=["scopes"])
     assert submit(api, token, session_id).status == 403
     assert nothing_stored()
 
