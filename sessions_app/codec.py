@@ -33,6 +33,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from jwcrypto.common import JWSEHeaderParameter
 from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
 
@@ -61,6 +62,18 @@ _COMPACT = re.compile(
     rf"\.({_B64}{{1,{_MAX_CIPHERTEXT_CHARS}}})\.({_B64}{{22}})"
 )
 _KID = re.compile(r"([A-Za-z0-9_-]{1,32})\.([1-9][0-9]{0,8})")
+
+
+def _same_entry(entry: JWSEHeaderParameter, memo: dict) -> JWSEHeaderParameter:
+    return entry
+
+
+# Every JWE object starts with copy.deepcopy of jwcrypto's header registry: 13 entries, each an
+# immutable tuple of strings, flags and a function. A copy of such a tuple may be the tuple
+# itself (copy.deepcopy already answers so for plain tuples); jwcrypto's named tuple type takes
+# deepcopy's slow path instead, which was half the cost of sealing or opening a token. This
+# says so for that type; the registry dict itself is still copied for every JWE object.
+JWSEHeaderParameter.__deepcopy__ = _same_entry
 
 
 @dataclass(frozen=True)

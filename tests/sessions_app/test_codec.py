@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import uuid
 from base64 import urlsafe_b64encode
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jwcrypto.common import base64url_decode
-from jwcrypto.jwe import JWE
+from jwcrypto.jwe import JWE, JWEHeaderRegistry
 from jwcrypto.jwk import JWK
 
 from config import clock as tally_clock
@@ -87,6 +88,41 @@ def test_token_round_trips_its_claims():
     token = sealed()
     # then
     assert open_(token) == claims()
+
+
+def test_threads_reading_at_once_each_get_their_own_tokens_claims():
+    # given 200 tokens of different sessions
+    tokens = {
+        f"{i:032x}": codec.seal({**claims(), "sid": f"{i:032x}"}, app_id=APP, kid="k1.1", key=KEY)
+        for i in range(200)
+    }
+
+    def read(item):
+        sid, token = item
+        return sid, open_(token)["sid"]
+
+    # when 8 threads open them at the same time
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, tokens.items()))
+    # then every token gave back its own session
+    assert all(sid == read_sid for sid, read_sid in results)
+
+
+def test_a_failed_read_leaves_nothing_for_the_next():
+    with pytest.raises(OrderSessionNotFound):
+        open_(sealed(), key_for=KeyLookupSpy(OTHER_KEY))
+    assert open_(sealed()) == claims()
+    with pytest.raises(OrderSessionNotFound):
+        open_(sealed(), key_for=KeyLookupSpy(OTHER_KEY))
+
+
+def test_every_jwe_object_still_gets_its_own_header_registry():
+    # the registry's entries are shared (immutable), the registry itself is not
+    first, second = JWE(), JWE()
+    first.header_registry["x-extra"] = JWEHeaderRegistry["alg"]
+    assert "x-extra" not in second.header_registry
+    assert "x-extra" not in JWEHeaderRegistry
+    assert dict(second.header_registry.items()) == JWEHeaderRegistry
 
 
 def test_opening_names_the_key_the_token_was_sealed_with():

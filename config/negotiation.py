@@ -1,0 +1,24 @@
+"""Content negotiation for the API: DRF's, without its parsing where the answer is known.
+
+Nearly every client sends no ``Accept`` header, ``*/*``, or exactly ``application/json``; for
+those DRF always picks the view's first renderer, after parsing the header into media types,
+which costs as much as authenticating the call. Those requests get that answer directly; any
+other ``Accept`` header, or a ``?format=`` override, goes through DRF's own negotiation.
+"""
+
+from __future__ import annotations
+
+from rest_framework.negotiation import DefaultContentNegotiation
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        first = renderers[0] if renderers else None
+        if (
+            first is not None
+            and not format_suffix
+            and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", first.media_type)
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+        ):
+            return first, first.media_type
+        return super().select_renderer(request, renderers, format_suffix)
