@@ -13,8 +13,8 @@ from accounts.api import WhoAmIView
 from config import views
 
 urlpatterns = [
-    path("", include("orders.api.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("orders.api.urls")),
     path("", include("receipts.urls")),
     path("api/v1/me", WhoAmIView.as_view(), name="api-me"),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
