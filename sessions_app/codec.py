@@ -24,7 +24,6 @@ Refusals are ``InvalidOrderSessionId`` (400: not a token we could have made) or
 from __future__ import annotations
 
 import binascii
-import json
 import re
 from base64 import urlsafe_b64decode
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from jwcrypto.common import JWSEHeaderParameter
 from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
@@ -93,7 +93,7 @@ class Opened:
 
 def seal(claims: dict[str, Any], *, app_id: str, kid: str, key: JWK) -> str:
     """Encrypt ``claims`` for ``app_id`` under ``key``; the result fits a URL path."""
-    plaintext = _dumps(claims).encode()
+    plaintext = orjson.dumps(claims)
     if len(plaintext) > MAX_PLAINTEXT_BYTES:
         raise OrderSessionTooLarge()
     jwe = JWE(plaintext, protected=_protected_header(kid, app_id), algs=PINNED_ALGS)
@@ -106,7 +106,8 @@ def seal(claims: dict[str, Any], *, app_id: str, kid: str, key: JWK) -> str:
 
 @lru_cache(maxsize=1024)
 def _protected_header(kid: str, app_id: str) -> str:
-    return _dumps({"alg": "dir", "enc": "A256GCM", "kid": kid, "typ": TYP, "app": app_id})
+    header = {"alg": "dir", "enc": "A256GCM", "kid": kid, "typ": TYP, "app": app_id}
+    return orjson.dumps(header).decode()
 
 
 def read_header(token: str, *, app_id: str) -> KeyId:
@@ -116,18 +117,22 @@ def read_header(token: str, *, app_id: str) -> KeyId:
     match = _COMPACT.fullmatch(token)
     if match is None:
         raise InvalidOrderSessionId()
-    header = _header_of(match.group(1))
-    kid = _KID.fullmatch(header["kid"])
-    if kid is None:
-        raise InvalidOrderSessionId()
-    if header["app"] != app_id:
+    kid, app = _header_of(match.group(1))
+    if app != app_id:
         raise OrderSessionNotFound()
-    return KeyId(kid.group(1), int(kid.group(2)))
+    return kid
 
 
-def _header_of(segment: str) -> dict[str, str]:
+@lru_cache(maxsize=1024)
+def _header_of(segment: str) -> tuple[KeyId, str]:
+    """The key id and the app a protected header names.
+
+    Every token of one app and key version carries the same header, so the answer is kept
+    (a few hundred bytes each, at most 1024 of them); a header that is refused raises, and
+    refusals are not kept.
+    """
     try:
-        header = json.loads(urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        header = orjson.loads(urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
     except (binascii.Error, ValueError):  # bad base64url, bad UTF-8, bad JSON
         raise InvalidOrderSessionId() from None
     if (
@@ -140,7 +145,10 @@ def _header_of(segment: str) -> dict[str, str]:
         or not isinstance(header["app"], str)
     ):
         raise InvalidOrderSessionId()
-    return header
+    kid = _KID.fullmatch(header["kid"])
+    if kid is None:
+        raise InvalidOrderSessionId()
+    return KeyId(kid.group(1), int(kid.group(2))), header["app"]
 
 
 def open_token(token: str, *, app_id: str, key_for: KeyLookup, now: datetime) -> Opened:
@@ -175,7 +183,7 @@ def _decrypt(token: str, key: JWK) -> Any:
     jwe = JWE(algs=PINNED_ALGS)
     try:
         jwe.deserialize(token, key)
-        return json.loads(jwe.plaintext)
+        return orjson.loads(jwe.plaintext)
     except Exception:  # noqa: BLE001 - any failure to authenticate is the same "not found"
         raise OrderSessionNotFound() from None
 
@@ -189,7 +197,3 @@ def _claims_are_ours(claims: Any, app_id: str) -> bool:
         and all(type(claims.get(name)) is int for name in ("iat", "nbf", "exp"))
         and isinstance(claims.get("data"), dict)
     )
-
-
-def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"))
