@@ -3,7 +3,8 @@
 Nearly every client sends no ``Accept`` header, ``*/*``, or exactly ``application/json``; for
 those DRF always picks the view's first renderer, after parsing the header into media types,
 which costs as much as authenticating the call. Those requests get that answer directly; any
-other ``Accept`` header, or a ``?format=`` override, goes through DRF's own negotiation.
+other ``Accept`` header, or a ``?format=`` override, goes through DRF's own negotiation. A body
+sent as exactly the first parser's type gets that parser the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,12 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 
 class ContentNegotiation(DefaultContentNegotiation):
+    def select_parser(self, request, parsers):
+        first = parsers[0] if parsers else None
+        if first is not None and request.content_type == first.media_type:
+            return first  # what DRF's matching answers for exactly this type
+        return super().select_parser(request, parsers)
+
     def select_renderer(self, request, renderers, format_suffix=None):
         first = renderers[0] if renderers else None
         if (

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
 T = TypeVar("T")
@@ -54,3 +55,16 @@ def forget(*keys: str) -> None:
 def forget_all() -> None:
     """Drop every copy (tests, and after changing rows outside Tally)."""
     caches[ALIAS].clear()
+
+
+class LocalCache(LocMemCache):
+    """Django's per-process cache, the default ``reads`` backend, without its key check.
+
+    Django checks every key for characters Memcached would refuse, a loop over the key in
+    Python on each read. The keys here are made by the code above from fixed prefixes, hex
+    digests and UUIDs, so there is nothing to find (Django documents overriding
+    ``validate_key`` for this); a Memcached backend configured instead keeps its own check.
+    """
+
+    def validate_key(self, key: str) -> None:
+        return None

@@ -120,8 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif TALLY_DB_PREPARED_STATEMENTS:
-    # Parameters travel apart from the SQL, and a statement run five times on a connection is
-    # prepared: PostgreSQL then skips parsing and planning it, about half its work for the
+    # Parameters travel apart from the SQL, and a statement is prepared after five runs on a
+    # connection: PostgreSQL then skips parsing and planning it, about half its work for the
     # short statements every API call runs. Off (TALLY_DB_PREPARED_STATEMENTS=0) behind a
     # pooler that shares server connections between transactions (PgBouncer's transaction
     # mode), where a prepared statement would not be found.
@@ -132,7 +132,7 @@ CACHES = {
     # Recent reads (config/readcache.py): one copy per process; a shared backend here makes a
     # change seen by every process at once.
     "reads": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "config.readcache.LocalCache",
         "LOCATION": "tally-reads",
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },

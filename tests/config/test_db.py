@@ -58,3 +58,23 @@ def test_any_stored_moment_reads_back_unchanged_in_utc(moment):
         cursor.execute("SELECT %s::timestamptz", [aware])
         (value,) = cursor.fetchone()
     assert value == aware and value.tzinfo is UTC
+
+
+def test_a_statement_is_prepared_after_five_runs_on_a_connection():
+    sql = "SELECT COUNT(*) FROM accounts_app WHERE name = %s"
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%accounts_app WHERE name%"],
+            )
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        for _ in range(5):
+            cursor.execute(sql, ["x"])
+    assert prepared() == 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["x"])
+    assert prepared() == 1

@@ -1,5 +1,5 @@
 """The API's content negotiation answers exactly as DRF's would, only faster for the Accept
-headers nearly every client sends."""
+and Content-Type headers nearly every client sends."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from config.negotiation import ContentNegotiation
 from config.renderers import JSONRenderer
+from receipts.api.problems import ProblemJSONParser
 
 ACCEPT = st.one_of(
     st.none(),
@@ -63,3 +65,28 @@ def test_an_accept_header_the_api_cannot_meet_is_406(client, app_factory):
     _, token = app_factory()
     reply = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT="image/png")
     assert reply.status_code == 406
+
+
+CONTENT_TYPES = st.one_of(
+    st.sampled_from(
+        [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/problem+json",
+            "text/plain",
+            "",
+            "application/*",
+        ]
+    ),
+    st.text(max_size=40),
+)
+
+
+@given(content_type=CONTENT_TYPES)
+def test_every_content_type_gets_drfs_parser(content_type):
+    parsers = [JSONParser(), ProblemJSONParser()]
+    request = Request(
+        APIRequestFactory().generic("POST", "/x", b"{}", content_type=content_type), parsers=parsers
+    )
+    ours = ContentNegotiation().select_parser(request, parsers)
+    assert ours is DefaultContentNegotiation().select_parser(request, parsers)
