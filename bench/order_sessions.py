@@ -13,8 +13,8 @@ process and one run:
    database, codec, without sockets); the targets are create and get at 50 % or more of the
    bare view. Three floors are measured beside them: "bare + 1 query" (the bare view plus
    one ``SELECT 1``), any view that reads the database; "DRF, no auth", the same answer
-   through a DRF view; "auth only" (GET /api/v1/me: bearer-token lookup and DRF, nothing
-   else), what every authenticated call shares;
+   through a DRF view; "auth only" (GET /api/v1/me: the caller's token, a recent read, and
+   DRF, nothing else), what every authenticated call shares;
 2. the token codec (seal + open) against jwcrypto's own JWE encrypt + decrypt of the same
    payload with the same key; the target is at most 1.2x;
 3. the time to refuse hostile and malformed tokens (alg none, PBES2 with a huge iteration
