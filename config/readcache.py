@@ -53,7 +53,7 @@ def forget(*keys: str) -> None:
 
 
 def forget_all() -> None:
-    """Drop every copy (tests, and after changing rows outside Tally)."""
+    """Drop every copy this process keeps (tests start from none)."""
     caches[ALIAS].clear()
 
 
