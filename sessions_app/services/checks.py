@@ -35,18 +35,13 @@ def checkout_subjects(data: SessionData, *, recent: bool = False) -> tuple[Plan,
     def buyer() -> User | None:
         return User.objects.filter(member_id=data.member_id, is_active=True).first()
 
-    if recent:
-        found = (
-            readcache.remembered(plan_key(data.plan_id), plan),
-            readcache.remembered(member_key(data.member_id), buyer),
-        )
-    else:
-        found = plan(), buyer()
-    if found[0] is None:
+    found_plan = readcache.remembered(plan_key(data.plan_id), plan) if recent else plan()
+    if found_plan is None:
         raise PlanNotFound(status=400)
-    if found[1] is None:
+    found_buyer = readcache.remembered(member_key(data.member_id), buyer) if recent else buyer()
+    if found_buyer is None:
         raise MemberNotFound()
-    return found
+    return found_plan, found_buyer
 
 
 def plan_key(plan_id) -> str:
