@@ -38,7 +38,6 @@ import tempfile
 import threading
 import time
 from base64 import urlsafe_b64decode, urlsafe_b64encode
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,6 +67,7 @@ from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
 from accounts.permissions import AllowAny  # noqa: E402
+from config.urls import urlpatterns as site_urlpatterns  # noqa: E402
 
 
 def bare(request):
@@ -98,7 +98,7 @@ urlpatterns = [
     path("bench/bare", bare),
     path("bench/bare-one-query", bare_one_query),
     path("bench/drf-no-auth", DrfBare.as_view()),
-    *import_module("config.urls").urlpatterns,
+    *site_urlpatterns,
 ]
 settings.ROOT_URLCONF = __name__
 settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]

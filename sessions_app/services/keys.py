@@ -41,10 +41,12 @@ def session_key_version_recent(*, app: App) -> int:
     """The version that encrypts for ``app``, as read in the last few seconds
     (config/readcache.py). A token sealed with the version a rotation just replaced still
     opens: that version decrypts for the whole grace period."""
-    return readcache.remembered(_current_key(app), lambda: session_key_current(app=app).version)
+    return readcache.remembered(
+        _recent_version_key(app), lambda: session_key_current(app=app).version
+    )
 
 
-def _current_key(app: App) -> str:
+def _recent_version_key(app: App) -> str:
     return f"session-key:{app.app_def_id}"
 
 
@@ -64,7 +66,7 @@ def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> Sessi
             older.filter(retires_at__isnull=True).update(
                 retires_at=now + GRACE, retired_by=str(actor)
             )
-        readcache.forget(_current_key(app))
+        readcache.forget(_recent_version_key(app))
         return _create_next(app, actor)
 
 
