@@ -11,11 +11,12 @@ string code is always sent, even for authentication and routing errors.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 
 from config.errors import DomainError, FieldError
@@ -131,3 +132,27 @@ def _text(detail: Any) -> str:
 def json_error(status: int, code: str, message: str) -> JsonResponse:
     """The envelope outside DRF (middleware, URL-level 404/500 handlers)."""
     return JsonResponse(application_error(status, code, message), status=status)
+
+
+def parsed(serializer_class: type[serializers.Serializer], data: Any) -> Any:
+    """``data`` validated by ``serializer_class`` (its ``validated_data``), or a 400 naming each
+    bad field with the very errors of ``is_valid(raise_exception=True)``.
+
+    One instance of each serializer validates every request, as DRF's ``ListSerializer``
+    validates every item with one child: ``run_validation`` keeps nothing on the instance, and
+    the fields are built once per process instead of for every request (four fifths of the
+    time a session create spent validating). A refused body is validated again the usual way,
+    so its errors are DRF's own, edge cases included.
+    """
+    try:
+        return _validator(serializer_class).run_validation(data)
+    except exceptions.ValidationError:
+        serializer_class(data=data).is_valid(raise_exception=True)
+        raise
+
+
+@cache
+def _validator(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    validator = serializer_class()
+    _ = validator.fields  # built here, once, not by the first requests side by side
+    return validator

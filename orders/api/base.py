@@ -15,6 +15,7 @@ from accounts.caller import Caller, caller_of
 from accounts.models import User
 from accounts.permissions import HasScopes
 from config import clock
+from config.api import parsed
 from orders import selectors
 from orders.api import parsing, serializers
 from orders.selectors import OrderPage
@@ -54,7 +55,7 @@ class WixView(APIView):
 
     def get_order(self, request: Request, order_id: str) -> Response:
         """GET one order; ``fieldSet=FULL`` adds the form submission data."""
-        query = serializers.parsed(serializers.GetOrderQuery, request.query_params.dict())
+        query = parsed(serializers.GetOrderQuery, request.query_params.dict())
         order = selectors.order_get(self.order_id(order_id), buyer=self.member_of(request))
         return Response({"order": order_to_wire(order, full=query["fieldSet"] == "FULL")})
 
@@ -79,7 +80,7 @@ class OrderListMixin:
 
     def list_orders(self, request: Request, *, buyer: User | None) -> Response:
         params = parsing.query_params(request.query_params, list_keys=LIST_KEYS)
-        query = serializers.parsed(self.query_serializer, params)
+        query = parsed(self.query_serializer, params)
         sorting = query.get("sorting") or {}
         queryset = selectors.order_list(
             filters=filters_of(query),

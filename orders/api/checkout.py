@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts import scopes
 from accounts.models import User
 from config import clock
+from config.api import parsed
 from config.errors import FieldError
 from orders import selectors
 from orders.api import docs, serializers
@@ -50,7 +51,7 @@ class CreateOnlineOrderView(WixView):
         responses=docs.reply(docs.ORDER),
     )
     def post(self, request: Request) -> Response:
-        body = serializers.parsed(serializers.CreateOnlineOrderBody, request.data)
+        body = parsed(serializers.CreateOnlineOrderBody, request.data)
         on_behalf = body.get("onBehalf")
         order = checkout.order_create_online(
             plan=_plan(body),
@@ -86,7 +87,7 @@ class CreateOfflineOrderView(WixView):
         responses=docs.reply(docs.ORDER),
     )
     def post(self, request: Request) -> Response:
-        body = serializers.parsed(serializers.CreateOfflineOrderBody, request.data)
+        body = parsed(serializers.CreateOfflineOrderBody, request.data)
         order = checkout.order_create_offline(
             plan=_plan(body),
             buyer=_offline_buyer(body),
@@ -109,7 +110,7 @@ class OnlinePreviewView(WixView):
         responses=docs.reply(docs.ORDER_PREVIEW),
     )
     def post(self, request: Request) -> Response:
-        body = serializers.parsed(serializers.OnlinePreviewBody, request.data)
+        body = parsed(serializers.OnlinePreviewBody, request.data)
         caller = self.caller(request)
         preview = checkout.order_preview(
             plan=_plan(body),
@@ -132,7 +133,7 @@ class OfflinePreviewView(WixView):
         responses=docs.reply(docs.ORDER_PREVIEW),
     )
     def post(self, request: Request) -> Response:
-        body = serializers.parsed(serializers.OfflinePreviewBody, request.data)
+        body = parsed(serializers.OfflinePreviewBody, request.data)
         preview = checkout.order_preview(
             plan=_plan(body),
             buyer=_offline_buyer(body),
@@ -160,7 +161,7 @@ class PricePreviewView(WixView):
         responses=docs.reply(docs.PRICE_PREVIEW),
     )
     def post(self, request: Request) -> Response:
-        body = serializers.parsed(serializers.PricePreviewBody, request.data)
+        body = parsed(serializers.PricePreviewBody, request.data)
         plan = _plan(body)
         coupon = None
         if body.get("couponCode"):

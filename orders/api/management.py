@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import scopes
+from config.api import parsed
 from orders.api import docs, serializers
 from orders.api.base import OrderListMixin, WixView
 from orders.services import lifecycle
@@ -52,7 +53,7 @@ class OrderView(WixView):
     )
     def patch(self, request: Request, order_id: str) -> Response:
         order_id = self.order_id(order_id)
-        body = serializers.parsed(serializers.PostponeEndDateBody, request.data)
+        body = parsed(serializers.PostponeEndDateBody, request.data)
         lifecycle.order_postpone_end_date(
             order_id, end_date=body["endDate"], actor=self.caller(request).actor
         )
@@ -71,7 +72,7 @@ class CancelView(WixView):
     )
     def post(self, request: Request, order_id: str) -> Response:
         order_id = self.order_id(order_id)
-        body = serializers.parsed(serializers.CancelBody, request.data)
+        body = parsed(serializers.CancelBody, request.data)
         lifecycle.order_cancel(
             order_id,
             effective_at=body["effectiveAt"],

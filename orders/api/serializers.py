@@ -118,10 +118,3 @@ class CreateOnlineOrderBody(OnlinePreviewBody):
 class CreateOfflineOrderBody(OfflinePreviewBody):
     paid = serializers.BooleanField(required=False, default=False)
     submissionId = Guid(required=False)
-
-
-def parsed(serializer_class: type[serializers.Serializer], data) -> dict:
-    """Validate ``data``; errors leave as a validationError with one fieldViolation each."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

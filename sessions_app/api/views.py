@@ -8,10 +8,11 @@ from rest_framework.views import APIView
 
 from accounts.caller import Caller, caller_of
 from accounts.scopes import MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
+from config.api import parsed
 from orders.models import Order
 from orders.services.payments import invoice_pay
 from orders.wire import invoice_to_wire, order_to_wire, payment_to_wire
-from sessions_app.api.serializers import CreateRequestSerializer, PayRequestSerializer
+from sessions_app.api.serializers import PayRequestSerializer, create_request
 from sessions_app.selectors import session_invoice_get
 from sessions_app.services.sessions import order_session_create, order_session_get
 from sessions_app.services.submit import order_session_submit
@@ -30,9 +31,8 @@ class OrderSessionCreateView(APIView):
 
     def post(self, request):
         caller = app_caller(request)
-        body = CreateRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        session = order_session_create(app=caller.app, data=body.session_data(), actor=caller.actor)
+        data = create_request(request.data)
+        session = order_session_create(app=caller.app, data=data, actor=caller.actor)
         return Response({"orderSession": session.to_wire(with_status=False)})
 
 
@@ -64,12 +64,9 @@ class InvoicePayView(APIView):
 
     def post(self, request, invoice_id):
         caller = app_caller(request)
-        body = PayRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        outcome = parsed(PayRequestSerializer, request.data)["outcome"]
         invoice = session_invoice_get(app=caller.app, invoice_id=invoice_id)
-        payment = invoice_pay(
-            invoice=invoice, outcome=body.validated_data["outcome"], actor=caller.actor
-        )
+        payment = invoice_pay(invoice=invoice, outcome=outcome, actor=caller.actor)
         invoice.refresh_from_db()
         return Response(
             {

@@ -204,3 +204,11 @@ def test_malformed_json_is_a_400_not_a_500(api, session_app, clock):
         "POST", URL, data=b"{not json", token=token, headers={"Content-Type": "application/json"}
     )
     assert reply.status == 400
+
+
+def test_ids_are_guid_strings_not_numbers(api, session_app, plan, member, clock):
+    _, token = session_app
+    body = {"sessionData": {"planId": 1, "memberId": str(member.member_id), "submissionId": 2}}
+    reply = api.post(URL, body, token=token)
+    assert reply.status == 400
+    assert set(violated_fields(reply)) == {"sessionData.planId", "sessionData.submissionId"}
