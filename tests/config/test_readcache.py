@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -66,3 +67,29 @@ def test_a_copy_read_before_the_commit_is_forgotten_at_the_commit(
         assert readcache.remembered("k", load) == "old row"
     # then the commit forgot that read too
     assert readcache.remembered("k", load) == "new row"
+
+
+def test_every_reader_in_the_process_is_handed_the_kept_instance():
+    row = {"id": 1}
+    assert readcache.remembered("k", lambda: row) is row
+    assert readcache.remembered("k", lambda: {"id": 2}) is row
+
+
+def test_the_local_cache_keeps_what_pickle_cannot_copy():
+    cache = readcache.LocalCache("test-local", {})
+    unpicklable = threading.Lock()
+    cache.set("lock", unpicklable, 60)
+    assert cache.get("lock") is unpicklable
+
+
+def test_the_local_cache_adds_counts_and_expires_as_djangos_does():
+    cache = readcache.LocalCache("test-local-ops", {})
+    assert cache.add("n", 1, 60) is True
+    assert cache.add("n", 5, 60) is False
+    assert cache.incr("n", 2) == 3
+    assert cache.get("n") == 3
+    cache.set("gone", "x", 0.1)
+    time.sleep(0.15)
+    assert cache.get("gone", "default") == "default"
+    with pytest.raises(ValueError):
+        cache.incr("gone")
