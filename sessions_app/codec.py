@@ -32,8 +32,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+import jwcrypto.jwe
 import orjson
-from jwcrypto.common import JWSEHeaderParameter
 from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
 
@@ -64,16 +64,21 @@ _COMPACT = re.compile(
 _KID = re.compile(r"([A-Za-z0-9_-]{1,32})\.([1-9][0-9]{0,8})")
 
 
-def _same_entry(entry: JWSEHeaderParameter, memo: dict) -> JWSEHeaderParameter:
-    return entry
+class _HeaderRegistry(dict):
+    """jwcrypto's JWE header registry, whose deep copy is a new dict of the same entries.
+
+    Every JWE object starts with ``copy.deepcopy`` of this registry: 13 entries, each an
+    immutable tuple of strings, flags and a function, which deepcopy copied one by one through
+    its slow path for named tuples (half the cost of sealing or opening a token). A new dict
+    holding the same entries is all a JWE object needs: it may add entries to its own dict,
+    never change the shared ones.
+    """
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
 
 
-# Every JWE object starts with copy.deepcopy of jwcrypto's header registry: 13 entries, each an
-# immutable tuple of strings, flags and a function. A copy of such a tuple may be the tuple
-# itself (copy.deepcopy already answers so for plain tuples); jwcrypto's named tuple type takes
-# deepcopy's slow path instead, which was half the cost of sealing or opening a token. This
-# says so for that type; the registry dict itself is still copied for every JWE object.
-JWSEHeaderParameter.__deepcopy__ = _same_entry
+jwcrypto.jwe.JWEHeaderRegistry = _HeaderRegistry(jwcrypto.jwe.JWEHeaderRegistry)
 
 
 @dataclass(frozen=True)
