@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 
 from orders.wire import timestamp
+from sessions_app.errors import OrderSessionNotFound
 
 DEFAULT_TTL_SECONDS = 86400
 MIN_TTL_SECONDS = 60
@@ -78,15 +79,24 @@ class SessionData:
 class OrderSession:
     token: str
     sid: str
-    data: SessionData
+    wire_data: dict[str, Any]  # the session data as the token holds it: SessionData.to_wire()
     created_date: datetime
     expires_date: datetime
     order_id: uuid.UUID | None = field(default=None)
 
+    @property
+    def data(self) -> SessionData:
+        """The session data read back (a payload in a format we no longer read is a session
+        we no longer know)."""
+        try:
+            return SessionData.from_wire(self.wire_data)
+        except (KeyError, TypeError, ValueError):
+            raise OrderSessionNotFound() from None
+
     def to_wire(self, *, with_status: bool) -> dict[str, Any]:
         wire: dict[str, Any] = {
             "orderSessionId": self.token,
-            "sessionData": self.data.to_wire(),
+            "sessionData": self.wire_data,
             "createdDate": timestamp(self.created_date),
             "expiresDate": timestamp(self.expires_date),
         }

@@ -20,7 +20,7 @@ from orders.models import CancellationEffectiveAt, Invoice, Order
 from orders.services.checkout import order_create_online
 from orders.services.invoicing import ExtraLine
 from orders.services.lifecycle import order_cancel, order_end_now
-from sessions_app.data import ContractSwitchType, OrderSession
+from sessions_app.data import ContractSwitchType, OrderSession, SessionData
 from sessions_app.errors import OrderSessionAlreadySubmitted
 from sessions_app.models import SubmittedSession
 from sessions_app.services.checks import checkout_subjects
@@ -38,10 +38,11 @@ def order_session_submit(*, app: App, token: str, actor: Actor) -> Submitted:
     """Create the session's order and invoice, re-checking every rule as of now."""
     session = order_session_get(app=app, token=token)
     _refuse_if_submitted(session.order_id)
+    data = session.data
     try:
         with transaction.atomic():
-            claim = _claim(app, session)
-            order, switch = _place_order(session, actor)
+            claim = _claim(app, session, data)
+            order, switch = _place_order(data, actor)
             invoice = order.invoices.order_by("number").first()
             claim.order, claim.invoice = order, invoice
             claim.switched_from = switch.old_order if switch else None
@@ -60,19 +61,18 @@ def _refuse_if_submitted(order_id) -> None:
         raise OrderSessionAlreadySubmitted(str(order_id))
 
 
-def _claim(app: App, session: OrderSession) -> SubmittedSession:
+def _claim(app: App, session: OrderSession, data: SessionData) -> SubmittedSession:
     return SubmittedSession.objects.create(
         sid=session.sid,
         app=app,
-        contract_switch_type=session.data.contract_switch_type,
-        session_data=session.data.to_wire(),
+        contract_switch_type=data.contract_switch_type,
+        session_data=session.wire_data,
         created_date=session.created_date,
         submitted_date=clock.now(),
     )
 
 
-def _place_order(session: OrderSession, actor: Actor) -> tuple[Order, Switch | None]:
-    data = session.data
+def _place_order(data: SessionData, actor: Actor) -> tuple[Order, Switch | None]:
     plan, buyer = checkout_subjects(data)
     # The old order is locked before anything is made, so two switches from it queue.
     old = switch_from_order(data, buyer, lock=True)

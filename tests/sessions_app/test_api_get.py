@@ -4,6 +4,7 @@ of a token (contract sections 2 and 4)."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 from io import StringIO
 from urllib.parse import quote
@@ -11,8 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from accounts.scopes import MANAGE_ORDER_SESSIONS
+from orders.wire import timestamp
 from sessions_app.services.keys import GRACE
-from tests.sessions_app.conftest import create_session, error_code
+from tests.sessions_app.conftest import create_session, error_code, session_data
 from tests.sessions_app.test_codec import b64, header_of, with_header
 
 URL = "/billing/v2/order-sessions/"
@@ -34,6 +36,26 @@ def test_get_returns_the_session_not_yet_submitted(api, session_app, plan, membe
     assert session["orderSessionId"] == session_id
     assert session["submitted"] is False and "orderId" not in session
     assert session["sessionData"]["planId"] == str(plan.pk)
+
+
+def test_get_shows_the_session_exactly_as_create_returned_it(api, session_app, plan, member, clock):
+    # given a session with every optional field
+    _, token = session_app
+    body = {
+        "sessionData": session_data(
+            plan,
+            member,
+            startDate=timestamp(clock.now + timedelta(days=3)),
+            submissionId=str(uuid.uuid4()),
+            ttlSeconds=7200,
+        )
+    }
+    created = api.post(URL.rstrip("/"), body, token=token).body["orderSession"]
+    # when
+    shown = get(api, token, created["orderSessionId"]).body["orderSession"]
+    # then
+    assert {k: v for k, v in shown.items() if k != "submitted"} == created
+    assert shown["submitted"] is False
 
 
 def test_get_needs_the_read_scope_manage_does_not_imply_it(api, app_factory, plan, member, clock):

@@ -11,7 +11,7 @@ from accounts.scopes import READ_ORDER_SESSIONS
 from orders.models import Coupon, Invoice, Order
 from orders.wire import timestamp
 from sessions_app.models import SubmittedSession
-from tests.sessions_app.conftest import create_session, error_code
+from tests.sessions_app.conftest import create_session, error_code, seal_for
 
 URL = "/billing/v2/order-sessions/"
 
@@ -206,3 +206,16 @@ def test_free_plan_submit_starts_the_order_without_an_invoice(
     assert reply.body["order"]["status"] == "ACTIVE"
     assert reply.body["order"]["lastPaymentStatus"] == "NOT_APPLICABLE"
     assert "invoice" not in reply.body and not Invoice.objects.exists()
+
+
+def test_session_data_that_cannot_be_read_is_not_found_and_stores_nothing(
+    api, session_app, plan, clock
+):
+    # given a token of this app whose session data names no member (no create makes one)
+    app, token = session_app
+    unreadable = seal_for(app, data={"planId": str(plan.pk)})
+    # when
+    reply = submit(api, token, unreadable)
+    # then
+    assert (reply.status, error_code(reply)) == (404, "ORDER_SESSION_NOT_FOUND")
+    assert nothing_stored()
