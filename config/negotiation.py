@@ -25,7 +25,10 @@ class ContentNegotiation(DefaultContentNegotiation):
             first is not None
             and not format_suffix
             and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", first.media_type)
-            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            and (
+                not request.META.get("QUERY_STRING")  # nothing to parse, so no ?format=
+                or self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+            )
         ):
             return first, first.media_type
         return super().select_renderer(request, renderers, format_suffix)
