@@ -1,7 +1,12 @@
 """The loops ``manage.py worker`` runs: thin, they only call services.
 
-Each tick runs every job once; a job that raises is logged and the worker goes on (the next
-tick retries it). Stopping (Ctrl-C or SIGTERM) lets the current tick finish its transaction.
+Each tick runs every registered job once; a job that raises is logged and the worker goes on
+(the next tick retries it). Stopping (Ctrl-C or SIGTERM) lets the current tick finish its
+transaction.
+
+Jobs are an extension point: ``orders`` registers the clock, and apps above it (webhooks,
+members) register theirs from their ``AppConfig.ready()`` with :func:`register_job`, so
+``orders`` never imports them.
 """
 
 from __future__ import annotations
@@ -23,18 +28,34 @@ def clock_job() -> int:
     return clock_run()
 
 
-DEFAULT_JOBS: dict[str, Callable[[], int]] = {"clock": clock_job}
+Job = Callable[[], int]
+
+_REGISTERED: dict[str, Job] = {"clock": clock_job}
+
+
+def register_job(name: str, job: Job) -> None:
+    """Run ``job`` on every tick of every worker; it returns how many things it did.
+
+    Called once per process from an ``AppConfig.ready()``; registering a name again replaces
+    the job (Django may call ``ready()`` twice in tests).
+    """
+    _REGISTERED[name] = job
+
+
+def registered_jobs() -> dict[str, Job]:
+    """A copy of the registered jobs, in registration order (the clock first)."""
+    return dict(_REGISTERED)
 
 
 class Worker:
     def __init__(
         self,
-        jobs: dict[str, Callable[[], int]] | None = None,
+        jobs: dict[str, Job] | None = None,
         *,
         interval: float = 1.0,
         report: Callable[[str], None] | None = None,
     ) -> None:
-        self.jobs = dict(jobs or DEFAULT_JOBS)
+        self.jobs = dict(jobs) if jobs is not None else registered_jobs()
         self.interval = interval
         self.report = report or log.info
         self.stopping = threading.Event()
