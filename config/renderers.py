@@ -1,9 +1,12 @@
 """The API's JSON renderer: DRF's own output, encoded by orjson.
 
 A page of 50 orders is about 70 KB of JSON; the standard library encodes it in about 0.5 ms
-of CPU, orjson in a twentieth of that. The bytes are DRF's: compact separators, UTF-8, and
-U+2028/U+2029 escaped as DRF escapes them. Values JSON has no type for (datetimes, decimals,
-lazy strings, dataclasses) go to DRF's encoder, exactly as with DRF's renderer.
+of CPU, orjson in a twentieth of that. The bytes are DRF's for every value the API sends:
+compact separators, UTF-8, and U+2028/U+2029 escaped as DRF escapes them. Values JSON has no
+type for (datetimes, decimals, lazy strings, dataclasses) go to DRF's encoder, exactly as with
+DRF's renderer. One difference: a float is written in its shortest form (`1e-7` where DRF
+writes `1e-07`); both parse to the same number, and the API's money and times are strings, so
+no response carries a float exponent today.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Plans, coupons and tax: created and changed only here (admin forms validate alike)."""
+"""Plans, coupons and tax as code writes them (demo data, commands, tests).
+
+The admin saves plans and coupons through its model forms instead; both paths run the
+models' own validation (``full_clean``), so the same rules hold either way.
+"""
 
 from __future__ import annotations
 
