@@ -1,7 +1,8 @@
-"""Member pages: a member's own orders, one order in full, and asking to cancel.
+"""Member pages: a member's own orders, one order in full, and the actions offered to members.
 
-Thin views: reads go through orders.selectors, the cancellation through the same lifecycle
-service the API uses; another member's order is a 404, never a 403.
+Thin views: reads go through orders.selectors; the buttons are the actions ``orders.actions``
+offers members, each shown when its preview allows it; pressing one calls the lifecycle
+service. Another member's order is a 404, never a 403.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from accounts.actors import Actor
 from config import clock
 from config.errors import DomainError
-from orders import selectors
+from orders import actions, selectors
 from orders.errors import OrderNotFound
 from orders.models import CancellationEffectiveAt
 from orders.services import lifecycle, schedule
@@ -33,25 +34,33 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 def my_order(request: HttpRequest, order_id) -> HttpResponse:
     order = _own_order(request, order_id)
     actor = Actor.member(request.user)
+    buttons = []
+    for action in actions.member_actions():
+        outcome = order_action_preview(order, action, actor=actor)
+        if outcome.allowed:
+            buttons.append({"action": action, "outcome": outcome})
     context = {
         "order": order,
         "cycle": schedule.current_cycle(order, clock.now()),
         "pause_periods": list(order.pause_periods.all()),
         "invoices": selectors.order_invoices(order),
         "payments": selectors.order_payments(order),
-        # The same guards as the cancellation itself decide which buttons to offer.
-        "cancel_now": order_action_preview(
-            order, "cancel", actor=actor, effective_at=CancellationEffectiveAt.IMMEDIATELY
-        ),
-        "cancel_later": order_action_preview(
-            order, "cancel", actor=actor, effective_at=CancellationEffectiveAt.NEXT_PAYMENT_DATE
-        ),
+        "buttons": buttons,
     }
     return render(request, "members/order_detail.html", context)
 
 
 @login_required
+def my_order_act(request: HttpRequest, order_id) -> HttpResponse:
+    """A member action's button: the action's name is posted as ``action``."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return _act(request, _own_order(request, order_id), request.POST.get("action", ""))
+
+
+@login_required
 def my_order_cancel(request: HttpRequest, order_id) -> HttpResponse:
+    """Cancel with ``effective_at`` (IMMEDIATELY or NEXT_PAYMENT_DATE), as the API does."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     order = _own_order(request, order_id)
@@ -59,20 +68,16 @@ def my_order_cancel(request: HttpRequest, order_id) -> HttpResponse:
     if effective_at not in CancellationEffectiveAt.values:
         messages.error(request, "Choose when the cancellation takes effect.")
         return redirect("members:order", order_id=order.pk)
+    return _act(request, order, actions.CANCEL_BY_EFFECTIVE_AT[effective_at].name)
+
+
+def _act(request: HttpRequest, order, name: str) -> HttpResponse:
     try:
-        lifecycle.order_cancel(
-            order.pk,
-            effective_at=effective_at,
-            actor=Actor.member(request.user),
-            buyer=request.user,
-        )
+        lifecycle.order_member_act(name, order.pk, member=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if effective_at == CancellationEffectiveAt.IMMEDIATELY:
-            messages.success(request, "Your plan is canceled.")
-        else:
-            messages.success(request, "Your plan will end at the next payment date.")
+        messages.success(request, actions.action_named(name).labels.member_done)
     return redirect("members:order", order_id=order.pk)
 
 

@@ -1,15 +1,14 @@
 """Order actions: a confirmation page showing each order's outcome, then one service call per order.
 
-Nothing here decides what is allowed. The confirmation page asks
-``orders.services.preview.order_action_preview`` (the same guards as the services), and the
-confirmed action calls the lifecycle service and reports each refusal with the service's own
-message, naming the order.
+Nothing here decides what is allowed or lists the actions: they are the entries of
+``orders.actions`` marked ``admin``. The confirmation page asks
+``orders.services.preview.order_action_preview`` (the same check as the service), and the
+confirmed action calls ``order_act`` with the declared action and reports each refusal with
+the service's own message, naming the order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,61 +22,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.actors import Actor
 from config import clock
 from config.errors import DomainError
+from orders.actions import OrderAction, admin_actions
 from orders.admin.display import order_label
-from orders.models import CancellationEffectiveAt, Order
+from orders.models import Order
+from orders.services.lifecycle import order_act
+from orders.services.preview import order_action_preview
 
 BULK_LIMIT = 500
 RETURN_FIELD = "_return"
 
 
-@dataclass(frozen=True)
-class OrderAction:
-    """One owner action: its admin name, its wording, and the service it calls."""
-
-    name: str
-    label: str  # the button: "Pause"
-    done: str  # the result: "paused"
-    preview: str  # the action name order_action_preview knows
-    service: str  # the function in orders.services.lifecycle
-    fixed: dict[str, Any] = field(default_factory=dict)
-    asks_end_date: bool = False
-
-    def service_function(self) -> Callable[..., Order]:
-        from orders.services import lifecycle
-
-        return getattr(lifecycle, self.service)
-
-
-ACTIONS = (
-    OrderAction("mark_paid", "Mark as paid", "marked as paid", "mark_paid", "order_mark_paid"),
-    OrderAction("pause", "Pause", "paused", "pause", "order_pause"),
-    OrderAction("resume", "Resume", "resumed", "resume", "order_resume"),
-    OrderAction(
-        "postpone_end_date",
-        "Postpone end date",
-        "postponed",
-        "postpone_end_date",
-        "order_postpone_end_date",
-        asks_end_date=True,
-    ),
-    OrderAction(
-        "cancel_now",
-        "Cancel now",
-        "canceled",
-        "cancel",
-        "order_cancel",
-        fixed={"effective_at": CancellationEffectiveAt.IMMEDIATELY},
-    ),
-    OrderAction(
-        "cancel_at_next_payment",
-        "Cancel at the next payment date",
-        "set to end at the next payment date",
-        "cancel",
-        "order_cancel",
-        fixed={"effective_at": CancellationEffectiveAt.NEXT_PAYMENT_DATE},
-    ),
-)
-BY_NAME = {action.name: action for action in ACTIONS}
+ACTIONS = admin_actions()
 
 
 def _admin_action(action: OrderAction):
@@ -85,9 +40,9 @@ def _admin_action(action: OrderAction):
         return confirm_or_apply(modeladmin, request, queryset, action)
 
     run.__name__ = action.name
-    return admin.action(description=f"{action.label} (selected orders)", permissions=["change"])(
-        run
-    )
+    return admin.action(
+        description=f"{action.labels.title} (selected orders)", permissions=["change"]
+    )(run)
 
 
 ORDER_ACTIONS = [_admin_action(action) for action in ACTIONS]
@@ -110,10 +65,15 @@ def confirm_or_apply(modeladmin, request, queryset, action: OrderAction):
     return confirmation_page(modeladmin, request, orders, action, end_day, date_error)
 
 
+def asks_end_date(action: OrderAction) -> bool:
+    """Whether the confirmation page asks for a day (postponing the end date)."""
+    return "end_date" in action.args
+
+
 def arguments(action: OrderAction, order: Order, end_day: date | None) -> dict[str, Any]:
-    """The keyword arguments of the service (and of the preview) for one order."""
-    args = dict(action.fixed)
-    if action.asks_end_date:
+    """The keyword arguments of the action (and of its preview) for one order."""
+    args: dict[str, Any] = {}
+    if asks_end_date(action):
         args["end_date"] = new_end_date(order, end_day)
     return args
 
@@ -128,22 +88,21 @@ def new_end_date(order: Order, day: date | None) -> datetime | None:
 
 
 def confirmation_page(modeladmin, request, orders, action, end_day, date_error):
-    from orders.services.preview import order_action_preview
-
     actor = Actor.owner(request.user)
     rows = []
     for order in orders:
         outcome = None
-        if not action.asks_end_date or end_day is not None:
+        if not asks_end_date(action) or end_day is not None:
             args = arguments(action, order, end_day)
-            outcome = order_action_preview(order, action.preview, actor=actor, **args)
+            outcome = order_action_preview(order, action, actor=actor, **args)
         rows.append({"order": order, "label": order_label(order), "outcome": outcome})
     allowed = sum(1 for row in rows if row["outcome"] is not None and row["outcome"].allowed)
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": f"{action.label}: confirm",
+        "title": f"{action.labels.title}: confirm",
         "opts": modeladmin.opts,
         "action": action,
+        "asks_end_date": asks_end_date(action),
         "rows": rows,
         "allowed_count": allowed,
         "refused_count": sum(1 for row in rows if row["outcome"] and not row["outcome"].allowed),
@@ -157,12 +116,11 @@ def confirmation_page(modeladmin, request, orders, action, end_day, date_error):
 
 
 def apply(modeladmin, request, orders, action: OrderAction, end_day: date | None) -> None:
-    service = action.service_function()
     actor = Actor.owner(request.user)
     done, refused = [], []
     for order in orders:
         try:
-            service(order.pk, actor=actor, **arguments(action, order, end_day))
+            order_act(action, order.pk, actor=actor, **arguments(action, order, end_day))
         except DomainError as error:
             refused.append((order, error.message))
         else:
@@ -172,11 +130,11 @@ def apply(modeladmin, request, orders, action: OrderAction, end_day: date | None
         more = f" and {len(done) - 10} more" if len(done) > 10 else ""
         count = "1 order" if len(done) == 1 else f"{len(done)} orders"
         modeladmin.message_user(
-            request, f"{count.capitalize()} {action.done}: {names}{more}.", messages.SUCCESS
+            request, f"{count.capitalize()} {action.labels.done}: {names}{more}.", messages.SUCCESS
         )
     for order, reason in refused:
         modeladmin.message_user(
-            request, f"Not {action.done}: {order_label(order)}. {reason}", messages.ERROR
+            request, f"Not {action.labels.done}: {order_label(order)}. {reason}", messages.ERROR
         )
 
 
@@ -184,22 +142,20 @@ def buttons_for(modeladmin, request, order: Order) -> list[dict[str, Any]]:
     """The actions offered on the order page, each with whether it applies now and why not."""
     if not modeladmin.has_change_permission(request):
         return []
-    from orders.services.preview import order_action_preview
-
     actor = Actor.owner(request.user)
     buttons = []
     for action in ACTIONS:
-        args = dict(action.fixed)
-        if action.asks_end_date:
+        args = {}
+        if asks_end_date(action):
             # The date is chosen on the confirmation page; a day later asks "can it move at all".
             args["end_date"] = (order.end_date or clock.now()) + timedelta(days=1)
-        outcome = order_action_preview(order, action.preview, actor=actor, **args)
+        outcome = order_action_preview(order, action, actor=actor, **args)
         buttons.append({"action": action, "allowed": outcome.allowed, "reason": outcome.reason})
     return buttons
 
 
 def _end_day(request, action: OrderAction) -> tuple[date | None, str]:
-    if not action.asks_end_date:
+    if not asks_end_date(action):
         return None, ""
     text = (request.POST.get("end_date") or "").strip()
     if not text:

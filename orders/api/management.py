@@ -1,7 +1,8 @@
 """OrderManagementService: the site's apps read and change any order.
 
-Each action parses, calls one lifecycle service, and answers ``{}``; the rules (which states
-allow what, what the change does) are the services'.
+Each action parses, applies the action ``orders.actions`` declares (named by the view's
+``declared_actions``) through the lifecycle service, and answers ``{}``; the rules (which
+states allow what, what the change does) are the declaration's and the services'.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from rest_framework.response import Response
 
 from accounts import scopes
 from config.api import parsed
+from orders import actions
+from orders.actions import OrderAction
 from orders.api import docs, serializers
 from orders.api.base import OrderListMixin, WixView
 from orders.services import lifecycle
@@ -33,6 +36,7 @@ class OrderListView(OrderListMixin, WixView):
 
 
 class OrderView(WixView):
+    declared_actions = (actions.POSTPONE_END_DATE,)  # PATCH
     required_scopes = {"GET": scopes.READ_ORDERS, "PATCH": scopes.MANAGE_ORDERS}
 
     @extend_schema(
@@ -54,13 +58,17 @@ class OrderView(WixView):
     def patch(self, request: Request, order_id: str) -> Response:
         order_id = self.order_id(order_id)
         body = parsed(serializers.PostponeEndDateBody, request.data)
-        lifecycle.order_postpone_end_date(
-            order_id, end_date=body["endDate"], actor=self.caller(request).actor
+        lifecycle.order_act(
+            actions.POSTPONE_END_DATE,
+            order_id,
+            end_date=body["endDate"],
+            actor=self.caller(request).actor,
         )
         return self.done()
 
 
 class CancelView(WixView):
+    declared_actions = tuple(actions.CANCEL_BY_EFFECTIVE_AT.values())  # effectiveAt picks one
     required_scopes = scopes.MANAGE_ORDERS
 
     @extend_schema(
@@ -83,14 +91,14 @@ class CancelView(WixView):
 
 
 class OrderActionView(WixView):
-    """POST with only the id (pause, resume, mark as paid): one lifecycle service each."""
+    """POST with only the id (pause, resume, mark as paid): the declared action, applied."""
 
     required_scopes = scopes.MANAGE_ORDERS
-    service_name = ""
+    declared_actions: tuple[OrderAction, ...] = ()  # one, set by each subclass
 
     def post(self, request: Request, order_id: str) -> Response:
-        service = getattr(lifecycle, self.service_name)
-        service(self.order_id(order_id), actor=self.caller(request).actor)
+        (action,) = self.declared_actions
+        lifecycle.order_act(action, self.order_id(order_id), actor=self.caller(request).actor)
         return self.done()
 
 
@@ -108,14 +116,14 @@ def _documented(operation_id: str):
 
 @_documented("markAsPaid")
 class MarkAsPaidView(OrderActionView):
-    service_name = "order_mark_paid"
+    declared_actions = (actions.MARK_PAID,)
 
 
 @_documented("pauseOrder")
 class PauseView(OrderActionView):
-    service_name = "order_pause"
+    declared_actions = (actions.PAUSE,)
 
 
 @_documented("resumeOrder")
 class ResumeView(OrderActionView):
-    service_name = "order_resume"
+    declared_actions = (actions.RESUME,)

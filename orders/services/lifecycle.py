@@ -1,29 +1,35 @@
 """What owners, members and apps do to an order after checkout: pause, resume, mark as paid,
 postpone, cancel (now or at the next payment date) and end.
 
-Every service: one transaction; the order row locked (``SELECT ... FOR UPDATE``) so two
-requests on one order take turns; the guard of ``orders.services.rules``; the transition of
-``orders.services.transitions``; its rows written by ``Changes.flush``. ``buyer`` scopes the
-call to one member's orders: another buyer's order is "not found", never "forbidden".
+Each is an entry of ``orders.actions``, applied by ``order_act``: one transaction; the order
+row locked (``SELECT ... FOR UPDATE``) so two requests on one order take turns; the entry's
+check (allowed statuses, then its guard); its transition; the rows written by
+``Changes.flush``. The named services below are that call with their arguments spelled out.
+``buyer`` scopes the call to one member's orders: another buyer's order is "not found", never
+"forbidden".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
+from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.actors import Actor
+from accounts.models import User
 from config import clock
+from orders import actions
+from orders.actions import OrderAction
 from orders.errors import FieldError, OrderNotFound
-from orders.models import CancellationEffectiveAt, Invoice, Order
-from orders.services import rules, schedule, transitions
+from orders.models import Order
+from orders.services import schedule
 from orders.services.changes import Changes
 
 
-def order_locked(order_id, *, buyer=None) -> Order:
+def order_locked(order_id: UUID | str, *, buyer: User | None = None) -> Order:
     """The order, locked until the transaction ends, with what rendering it needs."""
     queryset = Order.objects.select_for_update(of=("self",)).select_related("buyer")
     if buyer is not None:
@@ -36,77 +42,78 @@ def order_locked(order_id, *, buyer=None) -> Order:
     return order
 
 
-def _apply(
-    order_id, buyer, guard: Callable[[Order], None], step: Callable[[Order, Changes], None]
+def order_act(
+    action: OrderAction,
+    order_id: UUID | str,
+    *,
+    actor: Actor,
+    buyer: User | None = None,
+    **args: Any,
 ) -> Order:
+    """Apply the declared ``action`` to one order, with the arguments it declares."""
     with transaction.atomic():
         order = order_locked(order_id, buyer=buyer)
-        guard(order)
+        action.check(order, **args)
         changes = Changes(clock.now())
-        step(order, changes)
+        action.apply(order, changes, actor=actor, **args)
         changes.flush()
     return order
 
 
-def order_pause(order_id, *, actor: Actor, buyer=None) -> Order:
+def order_pause(order_id: UUID | str, *, actor: Actor, buyer: User | None = None) -> Order:
     """ACTIVE -> PAUSED; recurring payments stop until it is resumed."""
-    return _apply(
-        order_id, buyer, rules.guard_pause, lambda o, ch: transitions.pause(o, ch, actor=actor)
-    )
+    return order_act(actions.PAUSE, order_id, actor=actor, buyer=buyer)
 
 
-def order_resume(order_id, *, actor: Actor, buyer=None) -> Order:
+def order_resume(order_id: UUID | str, *, actor: Actor, buyer: User | None = None) -> Order:
     """PAUSED -> ACTIVE; the end date and earliest end date move by the paused time."""
-    return _apply(
-        order_id, buyer, rules.guard_resume, lambda o, ch: transitions.resume(o, ch, actor=actor)
-    )
+    return order_act(actions.RESUME, order_id, actor=actor, buyer=buyer)
 
 
-def order_postpone_end_date(order_id, *, end_date: datetime, actor: Actor, buyer=None) -> Order:
+def order_postpone_end_date(
+    order_id: UUID | str, *, end_date: datetime, actor: Actor, buyer: User | None = None
+) -> Order:
     """A later end date (not for PAUSED or unlimited orders); payments are not affected."""
-    return _apply(
-        order_id,
-        buyer,
-        lambda o: rules.guard_postpone_end_date(o, end_date=end_date),
-        lambda o, ch: transitions.postpone(o, ch, actor=actor, end_date=end_date),
+    return order_act(
+        actions.POSTPONE_END_DATE, order_id, actor=actor, buyer=buyer, end_date=end_date
     )
 
 
-def order_cancel(order_id, *, effective_at: str, actor: Actor, buyer=None) -> Order:
+def cancel_action(effective_at: str) -> OrderAction:
+    """The cancel action ``effectiveAt`` names; a field error for anything else."""
+    try:
+        return actions.CANCEL_BY_EFFECTIVE_AT[effective_at]
+    except (KeyError, TypeError):
+        raise FieldError(
+            "effectiveAt", "must be IMMEDIATELY or NEXT_PAYMENT_DATE", rule="VALID"
+        ) from None
+
+
+def order_cancel(
+    order_id: UUID | str, *, effective_at: str, actor: Actor, buyer: User | None = None
+) -> Order:
     """Cancel now, or at the next payment date (subscriptions only; a trial is not billed).
 
     The cause is MEMBER_ACTION when a member asks (request cancellation), else OWNER_ACTION.
     """
-    if effective_at not in CancellationEffectiveAt.values:
-        raise FieldError("effectiveAt", "must be IMMEDIATELY or NEXT_PAYMENT_DATE", rule="VALID")
-    cause = transitions.cause_of(actor)
-
-    def step(order: Order, changes: Changes) -> None:
-        if effective_at == CancellationEffectiveAt.IMMEDIATELY:
-            transitions.cancel_now(order, changes, actor=actor, cause=cause)
-        else:
-            transitions.cancel_at_cycle_end(order, changes, actor=actor, cause=cause)
-
-    return _apply(order_id, buyer, lambda o: rules.guard_cancel(o, effective_at=effective_at), step)
+    return order_act(cancel_action(effective_at), order_id, actor=actor, buyer=buyer)
 
 
-def order_end_now(order_id, *, actor: Actor, reason: str, buyer=None) -> Order:
+def order_end_now(
+    order_id: UUID | str, *, actor: Actor, reason: str, buyer: User | None = None
+) -> Order:
     """End the order at once without a cancellation (an upgrade replaced it, for example)."""
-    return _apply(
-        order_id,
-        buyer,
-        rules.guard_end_now,
-        lambda o, ch: transitions.end_now(o, ch, actor=actor, reason=reason),
-    )
+    return order_act(actions.END_NOW, order_id, actor=actor, buyer=buyer, reason=reason)
 
 
-def order_mark_paid(order_id, *, actor: Actor, buyer=None) -> Order:
+def order_mark_paid(order_id: UUID | str, *, actor: Actor, buyer: User | None = None) -> Order:
     """An offline order's money arrived: its open invoices are paid, with an offline payment."""
+    return order_act(actions.MARK_PAID, order_id, actor=actor, buyer=buyer)
 
-    def step(order: Order, changes: Changes) -> None:
-        invoices = list(order.invoices.filter(status=Invoice.Status.ISSUED).order_by("number"))
-        for invoice in invoices:
-            invoice.order = order
-        transitions.mark_paid(order, changes, actor=actor, invoices=invoices)
 
-    return _apply(order_id, buyer, rules.guard_mark_paid, step)
+def order_member_act(name: str, order_id: UUID | str, *, member: User) -> Order:
+    """A member applies one of the actions offered to members to their own order."""
+    action = next((a for a in actions.member_actions() if a.name == name), None)
+    if action is None:
+        raise FieldError("action", "is not an action a member can take", rule="VALID")
+    return order_act(action, order_id, actor=Actor.member(member), buyer=member)

@@ -18,9 +18,10 @@ from django.utils.module_loading import import_string
 
 from accounts.actors import Actor
 from config import clock
-from orders.errors import IllegalTransition, PaymentError
-from orders.models import Invoice, Order, OrderStatus, Payment, PaymentStatus
-from orders.services import rules, transitions
+from orders import actions
+from orders.errors import PaymentError
+from orders.models import Invoice, Order, Payment
+from orders.services import transitions
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_settle, payment_record
 from orders.services.lifecycle import order_locked
@@ -69,17 +70,13 @@ def invoice_pay(*, invoice: Invoice, outcome: str, actor: Actor, reason: str = "
         order = order_locked(invoice.order_id)
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         invoice.order = order
-        rules.guard_purchase(order)
-        if invoice.status != Invoice.Status.ISSUED:
-            raise IllegalTransition(
-                "INVOICE_NOT_PAYABLE", status=order.status, invoiceStatus=invoice.status
-            )
+        actions.PAY.check(order, invoice=invoice)
         changes = Changes(clock.now())
         method = TestPaymentProvider.method
         if outcome == Payment.Status.SUCCEEDED:
             invoice_settle(changes, invoice, method=method, new=False)
             payment = changes.payments[-1] if changes.payments else None
-            _paid(order, changes, actor=actor, invoice=invoice)
+            actions.PAY.apply(order, changes, actor=actor, invoice=invoice)
         else:
             payment = payment_record(
                 changes,
@@ -93,15 +90,3 @@ def invoice_pay(*, invoice: Invoice, outcome: str, actor: Actor, reason: str = "
             payment = payment_record(changes, invoice, status=outcome, method=method)
         changes.flush()
     return payment
-
-
-def _paid(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice) -> None:
-    if order.status == OrderStatus.DRAFT:
-        transitions.purchase(order, changes, actor=actor, invoice=invoice)
-        return
-    order.last_payment_status = PaymentStatus.PAID
-    transitions.settle(order, changes, "last_payment_status")
-    changes.log(
-        order, actor=actor, action="paid", before=order.status, data={"invoiceId": str(invoice.pk)}
-    )
-    changes.emit(order, "updated")

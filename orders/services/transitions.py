@@ -31,7 +31,6 @@ from orders.services import schedule
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_issue, invoice_settle, payment_record
 
-CLOSED = (OrderStatus.ENDED, OrderStatus.CANCELED)
 DATE_FIELDS = ("start_date", "planned_end_date", "end_date", "earliest_end_date")
 
 
@@ -251,10 +250,11 @@ CANCEL_FIELDS = (
 
 
 def cancel_now(
-    order: Order, changes: Changes, *, actor: Actor, cause: str, reason: str = ""
+    order: Order, changes: Changes, *, actor: Actor, cause: str = "", reason: str = ""
 ) -> None:
-    """Canceled at once: the plan is unusable from now."""
+    """Canceled at once: the plan is unusable from now (the cause follows from the actor)."""
     before = order.status
+    cause = cause or cause_of(actor)
     _close_pause(order, changes)
     _cancellation(order, changes, cause, CancellationEffectiveAt.IMMEDIATELY)
     order.status = OrderStatus.CANCELED
@@ -274,9 +274,10 @@ def cancel_now(
     changes.emit(order, "updated", "canceled", *(["ended"] if had_started else []))
 
 
-def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: str) -> None:
+def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: str = "") -> None:
     """Keep the plan until the next payment date (a trial's end: never billed), then cancel."""
     before = order.status
+    cause = cause or cause_of(actor)
     renewal = schedule.next_renewal(order, schedule.pauses_of(order), changes.at)
     _cancellation(order, changes, cause, CancellationEffectiveAt.NEXT_PAYMENT_DATE)
     if renewal is not None:
@@ -292,7 +293,7 @@ def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: 
     changes.emit(order, "updated", "auto_renew_canceled")
 
 
-def end_now(order: Order, changes: Changes, *, actor: Actor, reason: str) -> None:
+def end_now(order: Order, changes: Changes, *, actor: Actor, reason: str = "") -> None:
     """Ended at once without a cancellation (e.g. replaced by an upgrade)."""
     before = order.status
     _close_pause(order, changes)
@@ -303,12 +304,41 @@ def end_now(order: Order, changes: Changes, *, actor: Actor, reason: str) -> Non
     changes.emit(order, "updated", "ended")
 
 
-def mark_paid(order: Order, changes: Changes, *, actor: Actor, invoices: Iterable[Invoice]) -> None:
-    """An offline order's open invoices are paid (money received outside Tally)."""
+def mark_paid(
+    order: Order, changes: Changes, *, actor: Actor, invoices: Iterable[Invoice] | None = None
+) -> None:
+    """An offline order's open invoices are paid (money received outside Tally).
+
+    Without ``invoices`` they are read from the database, except in a dry run (a preview shows
+    the order's outcome, which does not depend on them).
+    """
     before = order.status
+    if invoices is None:
+        invoices = () if changes.dry_run else open_invoices(order)
     for invoice in invoices:
         invoice_settle(changes, invoice, method=Payment.Method.OFFLINE, new=False)
     order.last_payment_status = PaymentStatus.PAID
     settle(order, changes, "last_payment_status")
     changes.log(order, actor=actor, action="marked_as_paid", before=before)
     changes.emit(order, "updated", "marked_as_paid")
+
+
+def open_invoices(order: Order) -> list[Invoice]:
+    """The order's invoices awaiting payment, oldest first, bound to this (locked) order."""
+    invoices = list(order.invoices.filter(status=Invoice.Status.ISSUED).order_by("number"))
+    for invoice in invoices:
+        invoice.order = order
+    return invoices
+
+
+def paid(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice) -> None:
+    """An invoice was paid: a draft is purchased; a started order's payment status is PAID."""
+    if order.status == OrderStatus.DRAFT:
+        purchase(order, changes, actor=actor, invoice=invoice)
+        return
+    order.last_payment_status = PaymentStatus.PAID
+    settle(order, changes, "last_payment_status")
+    changes.log(
+        order, actor=actor, action="paid", before=order.status, data={"invoiceId": str(invoice.pk)}
+    )
+    changes.emit(order, "updated")

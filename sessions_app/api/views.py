@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from accounts.caller import Caller, caller_of
 from accounts.scopes import MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
 from config.api import parsed
+from orders import actions
 from orders.models import Order
 from orders.services.payments import invoice_pay
 from orders.wire import invoice_to_wire, order_to_wire, payment_to_wire
@@ -61,6 +62,7 @@ class InvoicePayView(APIView):
     """The built-in test payment provider: pay an invoice of an order this app's session made."""
 
     required_scopes = MANAGE_ORDER_SESSIONS
+    declared_actions = (actions.PAY,)
 
     def post(self, request, invoice_id):
         caller = app_caller(request)

@@ -111,3 +111,18 @@ def test_home_sends_owner_to_dashboard_and_member_to_their_plans(client, owner, 
     assert client.get("/")["Location"] == "/admin/"
     client.force_login(member)
     assert client.get("/")["Location"] == "/account/orders/"
+
+
+def test_member_cannot_take_an_action_not_offered_to_members(client, member, subscription):
+    client.force_login(member)
+    response = client.post(f"/account/orders/{subscription.pk}/act", {"action": "pause"})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.status == OrderStatus.ACTIVE
+
+
+def test_member_button_applies_the_declared_action(client, member, subscription):
+    client.force_login(member)
+    client.post(f"/account/orders/{subscription.pk}/act", {"action": "cancel_now"})
+    subscription.refresh_from_db()
+    assert subscription.status == OrderStatus.CANCELED

@@ -39,7 +39,7 @@ def test_preview_of_resume_shows_the_later_end_date(clock, online_order, owner):
 
 def test_preview_of_cancel_at_next_payment_date_shows_when(clock, online_order):
     order = online_order()
-    preview = order_action_preview(order, "cancel", effective_at="NEXT_PAYMENT_DATE")
+    preview = order_action_preview(order, "cancel_at_next_payment")
     assert (preview.status_after, preview.cancel_date) == ("ACTIVE", order.next_transition_at)
 
 
