@@ -33,10 +33,20 @@ class App(models.Model):
     name = models.CharField(max_length=100, unique=True)
     scopes = models.JSONField(default=list, help_text="Scopes this app may use.")
     is_active = models.BooleanField(default=True, help_text="Inactive apps cannot call the API.")
+    is_site = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The site's own app: the member pages buy through its order sessions.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_site"], condition=models.Q(is_site=True), name="one_site_app"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import ApiToken, App, User
-from accounts.scopes import ALL_SCOPES
+from accounts.scopes import ALL_SCOPES, MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
 from config import clock, readcache
 from config.errors import ConflictError, InvalidError, NotFoundError
 
@@ -91,6 +91,54 @@ def token_revoke(*, token: ApiToken) -> None:
 def member_token_issue(*, member: User) -> str:
     """A personal token for the member API (shown once)."""
     return _issue(member=member)
+
+
+SITE_APP_NAME = "Member site"
+SITE_APP_SCOPES = (MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS)
+
+
+def site_app() -> App:
+    """The site's own app: the tenant whose order sessions the member pages create.
+
+    Checkout on the site and checkout by an API client are one flow (order sessions), and a
+    session belongs to an app; the site is that app for its own pages. It is made on first
+    use, holds no token (nothing outside the process acts as it) and is kept as a recent read.
+    """
+    return readcache.remembered("site-app", _site_app_get_or_create)
+
+
+def _site_app_get_or_create() -> App:
+    found = App.objects.filter(is_site=True).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return App.objects.create(
+                name=SITE_APP_NAME, scopes=list(SITE_APP_SCOPES), is_site=True
+            )
+    except IntegrityError:  # another process made it first (or the name is taken)
+        found = App.objects.filter(is_site=True).first()
+        if found is None:
+            raise
+        return found
+
+
+def member_email_change(*, member: User, email: str) -> User:
+    """A member's new email address. A member who signs in with their email (the username
+    was the old address) signs in with the new one; another member's address is refused."""
+    email = User.objects.normalize_email((email or "").strip())
+    taken = User.objects.exclude(pk=member.pk).filter(email__iexact=email).exists() or (
+        User.objects.exclude(pk=member.pk).filter(username__iexact=email).exists()
+    )
+    if taken:
+        raise ConflictError("Another account uses this email.", code="EMAIL_TAKEN")
+    fields = ["email"]
+    if member.username.lower() == (member.email or "").lower():
+        member.username = email
+        fields.append("username")
+    member.email = email
+    member.save(update_fields=fields)
+    return member
 
 
 def member_by_email(email: str) -> User:

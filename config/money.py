@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import format_currency, get_currency_precision, list_currencies
 from django.core.exceptions import ValidationError
+
+# Grouped amount, then the ISO code: 1,234.50 EUR (the digits follow the currency).
+MONEY_PATTERN = "#,##0.00 \u00a4\u00a4"
 
 
 @lru_cache(maxsize=1)
@@ -51,3 +54,15 @@ def to_wire(amount: Decimal, currency: str) -> str:
 
 def to_minor_units(amount: Decimal, currency: str) -> int:
     return int(quantize(amount, currency).scaleb(exponent(currency)))
+
+
+def format_money(amount: Decimal | int | str | None, currency: str) -> str:
+    """Money as people read it: ``10.00 EUR``, ``1,000 JPY``, by the currency's minor unit.
+
+    The one way pages, emails and invoices show an amount (Babel knows each currency's
+    digits); an empty amount is shown as an empty string, never as ``None``.
+    """
+    if amount is None or amount == "":
+        return ""
+    value = quantize(Decimal(amount), currency)
+    return format_currency(value, currency, format=MONEY_PATTERN, currency_digits=True, locale="en")

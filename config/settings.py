@@ -12,6 +12,13 @@
 | TALLY_MAX_BODY_BYTES | largest request body accepted (413 above) | 1048576 |
 | TALLY_DB_PREPARED_STATEMENTS | `0`: no prepared statements on PostgreSQL (for PgBouncer) | `1` |
 | TALLY_READ_CACHE_SECONDS | seconds a process may reuse what it read (config/readcache.py) | 5 |
+| TALLY_PAYMENT_PROVIDER | dotted path of the payment provider class | the test provider |
+| TALLY_SITE_URL | the site's address, for links in emails | `http://127.0.0.1:8000` |
+| TALLY_EMAIL_FROM | sender of emails to members | `Tally <noreply@localhost>` |
+| TALLY_EMAIL_HOST | SMTP server; unset: emails are printed on the console | none |
+| TALLY_EMAIL_PORT | SMTP port | 587 |
+| TALLY_EMAIL_USER, TALLY_EMAIL_PASSWORD | SMTP login | none |
+| TALLY_EMAIL_SSL | `1`: implicit TLS (port 465); else STARTTLS unless TALLY_EMAIL_TLS=0 | `0` |
 """
 
 from __future__ import annotations
@@ -55,6 +62,24 @@ TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
 
+TALLY_SITE_URL = os.environ.get("TALLY_SITE_URL", "http://127.0.0.1:8000")
+if os.environ.get("TALLY_PAYMENT_PROVIDER"):
+    TALLY_PAYMENT_PROVIDER = os.environ["TALLY_PAYMENT_PROVIDER"]
+
+# Email: SMTP when TALLY_EMAIL_HOST is set, else printed on the console (``make run``).
+DEFAULT_FROM_EMAIL = os.environ.get("TALLY_EMAIL_FROM", "Tally <noreply@localhost>")
+EMAIL_TIMEOUT = 10
+if os.environ.get("TALLY_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["TALLY_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("TALLY_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("TALLY_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("TALLY_EMAIL_PASSWORD", "")
+    EMAIL_USE_SSL = env_flag("TALLY_EMAIL_SSL")
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and env_flag("TALLY_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +95,7 @@ INSTALLED_APPS = [
     "orders",
     "sessions_app",
     "receipts",
+    "members",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +168,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -162,8 +194,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "members:orders"
+LOGOUT_REDIRECT_URL = "members:plans"
 
 # Request bodies are capped by BodySizeLimitMiddleware; keep Django's own cap just above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(TALLY_BODY_LIMIT_OVERRIDES.values()) + 1024

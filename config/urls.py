@@ -5,7 +5,6 @@ after them are few requests next to the API's.
 """
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -19,12 +18,11 @@ urlpatterns = [
     path("api/v1/me", WhoAmIView.as_view(), name="api-me"),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("orders.urls")),
+    # Sign in and out, password change and reset: Django's own views, our templates.
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("members.urls")),
 ]
 
 handler404 = "config.views.not_found"

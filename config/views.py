@@ -1,10 +1,9 @@
-"""Site-level views: the front page, a health check, and JSON-aware 404/500 pages."""
+"""Site-level views: a health check, and JSON-aware 404/500 pages."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as html_server_error
 
@@ -12,15 +11,6 @@ from config.api import json_error
 from config.problems import problem_response, wants_problem_json
 
 API_PREFIXES = ("/pricing-plans/", "/billing/", "/api/")
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The owner goes to the dashboard, a member to their plans, anyone else to sign in."""
-    if request.user.is_authenticated and request.user.is_staff:
-        return redirect("admin:index")
-    if request.user.is_authenticated:
-        return redirect("members:orders")
-    return redirect("login")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

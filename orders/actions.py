@@ -194,6 +194,22 @@ CANCEL_AT_NEXT_PAYMENT = OrderAction(
         member_done="Your plan will end at the next payment date.",
     ),
 )
+UNDO_CANCELLATION = OrderAction(
+    "undo_cancellation",
+    allowed=frozenset({S.ACTIVE}),
+    refusals=_closed(),
+    guard=rules.guard_cancellation_undo,
+    step=transitions.cancellation_undo,
+    labels=Labels(
+        "Undo the cancellation",
+        "set to renew again",
+        "undone",
+        timeline="cancellation_undone",
+        confirm="Keep this plan? It renews at its next payment date as before.",
+        member="Undo the cancellation",
+        member_done="Your plan renews again: the cancellation is undone.",
+    ),
+)
 END_NOW = OrderAction(
     "end_now",
     allowed=frozenset({S.PENDING, S.ACTIVE, S.PAUSED}),
@@ -216,6 +232,7 @@ ACTIONS: tuple[OrderAction, ...] = (
     RESUME,
     POSTPONE_END_DATE,
     CANCEL_AT_NEXT_PAYMENT,
+    UNDO_CANCELLATION,
     CANCEL_NOW,
     END_NOW,
     PAY,

@@ -115,6 +115,7 @@ TRANSITION_CODES: dict[str, str] = {
         "This order is already set to end at its next payment date."
     ),
     "ORDER_NOT_DRAFT": "Only a draft order waits for its first payment.",
+    "NO_CANCELLATION_SCHEDULED": "This order has no cancellation at its next payment date to undo.",
     "INVOICE_NOT_PAYABLE": "This invoice is not awaiting payment.",
 }
 

@@ -180,6 +180,11 @@ def order_timeline(order: Order) -> list[OrderTimelineEntry]:
     return list(order.timeline.order_by("at", "id"))
 
 
+def plan_list_public() -> list[Plan]:
+    """The plans the site offers: public and not archived, cheapest first."""
+    return list(Plan.objects.filter(is_public=True, archived=False).order_by("price", "name"))
+
+
 def plan_get(plan_id: uuid.UUID, *, status: int = 404) -> Plan:
     """The plan to buy; ``status`` 400 when it is named in a request body."""
     plan = Plan.objects.filter(pk=plan_id).first()

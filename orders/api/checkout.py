@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from accounts import scopes
 from accounts.models import User
-from config import clock
 from config.api import parsed
 from config.errors import FieldError
 from orders import selectors
@@ -162,11 +161,5 @@ class PricePreviewView(WixView):
     )
     def post(self, request: Request) -> Response:
         body = parsed(serializers.PricePreviewBody, request.data)
-        plan = _plan(body)
-        coupon = None
-        if body.get("couponCode"):
-            coupon = pricing.coupon_validate(
-                code=body["couponCode"], plan=plan, buyer=None, at=clock.now()
-            )
-        quote = pricing.price_quote(plan=plan, coupon=coupon)
+        quote = pricing.price_preview(plan=_plan(body), coupon_code=body.get("couponCode"))
         return Response({"prices": quote.prices, "price": quote.price_details})

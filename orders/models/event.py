@@ -62,7 +62,10 @@ class OrderEvent(models.Model):
                 fields=["created_date"],
                 name="event_unrelayed_idx",
                 condition=Q(relayed_date__isnull=True),
-            )
+            ),
+            # Consumers other than the relay (member emails) read the outbox in time order
+            # from a cursor of their own.
+            models.Index(fields=["created_date", "id"], name="event_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,14 @@ def order_cancel(
     return order_act(cancel_action(effective_at), order_id, actor=actor, buyer=buyer)
 
 
+def order_cancellation_undo(
+    order_id: UUID | str, *, actor: Actor, buyer: User | None = None
+) -> Order:
+    """Undo a cancellation scheduled for the next payment date that has not taken effect:
+    the order renews as before (inverse of ``order_cancel`` with NEXT_PAYMENT_DATE)."""
+    return order_act(actions.UNDO_CANCELLATION, order_id, actor=actor, buyer=buyer)
+
+
 def order_end_now(
     order_id: UUID | str, *, actor: Actor, reason: str, buyer: User | None = None
 ) -> Order:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import F
 
+from config import clock
 from config.money import quantize, to_wire
 from orders.errors import CouponError
 from orders.models import Coupon, DiscountType, Order, Plan, PricingModel, TaxSetting
@@ -99,6 +100,18 @@ def price_quote(*, plan: Plan, coupon: Coupon | None = None, buyer=None) -> Quot
     prices = [_spanned_price(plan, quote)]
     details = _price_details(plan, quote, prices)
     return Quote(**{**quote.__dict__, "prices": prices, "price_details": details})
+
+
+def price_preview(*, plan: Plan, coupon_code: str | None = None, buyer=None) -> Quote:
+    """What ``plan`` costs now with ``coupon_code`` (CouponError when it does not apply).
+
+    The API's price preview and the checkout page's live price both ask here, so both show
+    what the checkout will bill. With a ``buyer``, the coupon's per-buyer limit counts too.
+    """
+    coupon = None
+    if coupon_code:
+        coupon = coupon_validate(code=coupon_code, plan=plan, buyer=buyer, at=clock.now())
+    return price_quote(plan=plan, coupon=coupon)
 
 
 def _spanned_price(plan: Plan, quote: Quote) -> dict[str, Any]:

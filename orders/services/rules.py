@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from orders.errors import IllegalTransition
-from orders.models import Invoice, Order, OrderStatus, OrderType, PaymentStatus, PricingModel
+from accounts.actors import Actor, ActorKind
+from orders.errors import IllegalTransition, OrderNotFound
+from orders.models import (
+    CancellationEffectiveAt,
+    Invoice,
+    Order,
+    OrderStatus,
+    OrderType,
+    PaymentStatus,
+    PricingModel,
+)
 
 # The statuses an order never leaves.
 CLOSED = frozenset({OrderStatus.ENDED, OrderStatus.CANCELED})
@@ -57,3 +66,24 @@ def guard_pay(order: Order, *, invoice: Invoice) -> None:
         raise IllegalTransition(
             "INVOICE_NOT_PAYABLE", status=order.status, invoiceStatus=invoice.status
         )
+
+
+def guard_payer(order: Order, actor: Actor) -> None:
+    """Who may pay: a member pays only their own draft's invoice. Another member's does not
+    exist for them (404); their started orders are renewed by the clock, not paid by hand."""
+    if actor.kind != ActorKind.MEMBER:
+        return
+    if str(order.buyer.member_id) != actor.id:
+        raise OrderNotFound(data={"orderId": str(order.pk)})
+    if order.status != OrderStatus.DRAFT:
+        raise refuse(order, "ORDER_NOT_DRAFT", "paid")
+
+
+def guard_cancellation_undo(order: Order) -> None:
+    """Only a cancellation set for the next payment date can be undone (inverse of
+    ``guard_cancel_at_cycle_end``); once it took effect the order is closed."""
+    if (
+        order.cancellation_effective_at != CancellationEffectiveAt.NEXT_PAYMENT_DATE
+        or not order.auto_renew_canceled
+    ):
+        raise refuse(order, "NO_CANCELLATION_SCHEDULED", "undone")

@@ -293,6 +293,29 @@ def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: 
     changes.emit(order, "updated", "auto_renew_canceled")
 
 
+def cancellation_undo(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """The plan renews again and keeps its own end date (inverse: ``cancel_at_cycle_end``)."""
+    before = order.status
+    canceled_end = order.end_date
+    order.cancellation_cause = ""
+    order.cancellation_effective_at = ""
+    order.cancellation_requested_date = None
+    order.auto_renew_canceled = False
+    if order.earliest_end_date is None:
+        order.end_date = None
+    else:
+        order.end_date = order.earliest_end_date + order.postponed_total
+    settle(order, changes, "end_date", *CANCEL_FIELDS)
+    changes.log(
+        order,
+        actor=actor,
+        action="cancellation_undone",
+        before=before,
+        data={"canceledEndDate": canceled_end.isoformat() if canceled_end else None},
+    )
+    changes.emit(order, "updated")
+
+
 def end_now(order: Order, changes: Changes, *, actor: Actor, reason: str = "") -> None:
     """Ended at once without a cancellation (e.g. replaced by an upgrade)."""
     before = order.status

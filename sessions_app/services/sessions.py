@@ -18,14 +18,20 @@ from sessions_app.services.checks import checkout_check
 from sessions_app.services.tokens import token_open, token_seal
 
 
-def order_session_create(*, app: App, data: SessionData, actor: Actor) -> OrderSession:
-    """Check the session data as a checkout would, then seal it into a token for ``app``."""
+def order_session_create(
+    *, app: App, data: SessionData, actor: Actor, sid: str | None = None
+) -> OrderSession:
+    """Check the session data as a checkout would, then seal it into a token for ``app``.
+
+    ``sid`` (32 hex digits) is for a caller that must make one order per form it received:
+    sessions with the same sid submit once between them. By default every session is new.
+    """
     checkout_check(data)
     now = clock.now()
     issued = int(now.timestamp())
     claims = {
         "v": codec.PAYLOAD_VERSION,
-        "sid": secrets.token_hex(16),
+        "sid": sid or secrets.token_hex(16),
         "app": str(app.app_def_id),
         "iat": issued,
         "nbf": issued,

@@ -29,8 +29,10 @@ from orders.services import lifecycle
 END = datetime(2031, 1, 1, tzinfo=UTC)
 
 
-def favourable(status: str) -> Order:
-    """An order every guard accepts, whatever its status: only the status can refuse it."""
+def favourable(status: str, action: OrderAction | None = None) -> Order:
+    """An order ``action``'s guard accepts, whatever its status: only the status can refuse
+    it. Undoing a cancellation needs one scheduled; every other guard wants none."""
+    scheduled = action is actions.UNDO_CANCELLATION
     return Order(
         status=status,
         type=OrderType.OFFLINE,
@@ -38,8 +40,9 @@ def favourable(status: str) -> Order:
         current_cycle_index=1,
         planned_end_date=END,
         end_date=END,
-        cancellation_cause="",
-        auto_renew_canceled=False,
+        cancellation_cause=CancellationCause.MEMBER_ACTION if scheduled else "",
+        cancellation_effective_at="NEXT_PAYMENT_DATE" if scheduled else "",
+        auto_renew_canceled=scheduled,
         last_payment_status=PaymentStatus.UNPAID,
     )
 
@@ -78,7 +81,8 @@ orders = st.builds(
 
 @given(action=st.sampled_from(ACTIONS), status=statuses)
 def test_allowed_statuses_are_exactly_those_the_check_accepts(action, status):
-    assert accepts(action, favourable(status), **arguments(action)) == (status in action.allowed)
+    order = favourable(status, action)
+    assert accepts(action, order, **arguments(action)) == (status in action.allowed)
 
 
 @given(action=st.sampled_from(ACTIONS), order=orders, days=st.integers(-3, 3))

@@ -1,0 +1,165 @@
+"""Reads for the member pages: the checkout summary, a member's orders page by page, one
+order with everything its page shows, and the next payment of an order.
+
+Each page reads a fixed number of queries whatever the member holds: lists are paged, and
+what a row shows (pause periods, receipts) is loaded for the whole page at once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+
+from accounts.models import User
+from config import clock
+from config.errors import DomainError
+from orders import selectors as order_selectors
+from orders.errors import OrderNotFound
+from orders.models import (
+    Invoice,
+    Order,
+    OrderStatus,
+    OrderTimelineEntry,
+    Payment,
+    Plan,
+    PricingModel,
+)
+from orders.services import schedule
+from orders.services.checkout import purchase_limit_reached
+from orders.services.pricing import Quote, price_preview, price_quote
+from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
+from sessions_app.services.switching import cycle_price
+
+PAGE_SIZE = 20
+
+# What a member sees of their order's timeline, in their words; other entries stay the
+# owner's (the admin shows them all).
+TIMELINE_LABELS = {
+    "created": "Order placed",
+    "paid": "Paid",
+    "payment_failed": "Payment declined",
+    "started": "Plan started",
+    "cycle_started": "New billing cycle",
+    "paused": "Paused",
+    "resumed": "Resumed",
+    "end_date_postponed": "End date moved later",
+    "cancellation_scheduled": "Cancellation scheduled for the next payment date",
+    "cancellation_undone": "Cancellation undone: the plan renews again",
+    "canceled": "Canceled",
+    "ended": "Ended",
+    "marked_as_paid": "Paid (offline)",
+}
+
+
+@dataclass(frozen=True)
+class CheckoutSummary:
+    quote: Quote
+    coupon_error: str
+    purchase_limit: int | None
+    limit_reached: bool
+    trial_days: int
+    first_payment_date: datetime | None  # after a free trial; None: paid on checkout
+
+
+def checkout_summary(
+    plan: Plan, member: User | None, *, coupon_code: str = "", start_date: datetime | None = None
+) -> CheckoutSummary:
+    """What the checkout page states before paying: the price (with the coupon when it
+    applies, else why not), the purchase limit and the free trial."""
+    coupon_error = ""
+    try:
+        quote = price_preview(plan=plan, coupon_code=coupon_code or None, buyer=member)
+    except DomainError as exc:
+        coupon_error = exc.message
+        quote = price_quote(plan=plan)
+    trial = plan.free_trial_days if plan.pricing_model == PricingModel.SUBSCRIPTION else 0
+    start = start_date or clock.now()
+    return CheckoutSummary(
+        quote=quote,
+        coupon_error=coupon_error,
+        purchase_limit=plan.purchase_limit,
+        limit_reached=purchase_limit_reached(plan, member),
+        trial_days=trial or 0,
+        first_payment_date=start + timedelta(days=trial) if trial else None,
+    )
+
+
+def member_orders_page(member: User, *, status: str = "", page: int | str = 1) -> Page:
+    """One page of ``member``'s orders, newest first, optionally of one status."""
+    filters = {"orderStatuses": [status]} if status else {}
+    orders = order_selectors.order_list(filters=filters, buyer=member).prefetch_related(None)
+    result = Paginator(orders, PAGE_SIZE).get_page(page)
+    schedule.pauses_load(result.object_list)  # only orders ever paused have periods to read
+    return result
+
+
+@dataclass(frozen=True)
+class NextPayment:
+    date: datetime | None  # None: due now (a draft waiting for its first payment)
+    amount: Decimal
+    currency: str
+
+
+def next_payment(order: Order, at: datetime | None = None) -> NextPayment | None:
+    """The next payment the member makes for ``order``, or None when no payment follows."""
+    at = at or clock.now()
+    if order.status == OrderStatus.DRAFT:
+        return NextPayment(None, order.total, order.currency)
+    if order.status != OrderStatus.ACTIVE or order.auto_renew_canceled or not order.plan_price:
+        return None
+    renewal = schedule.next_renewal(order, schedule.pauses_of(order), at)
+    if renewal is None:
+        return None
+    index = (order.current_cycle_index or 0) + 1
+    return NextPayment(renewal, cycle_price(order, index), order.currency)
+
+
+def member_order(member: User, order_id: uuid.UUID | str) -> Order:
+    """One of ``member``'s orders (another member's does not exist for them)."""
+    return order_selectors.order_get(order_id, buyer=member)
+
+
+def order_timeline(order: Order) -> list[tuple[OrderTimelineEntry, str]]:
+    """The entries a member sees, oldest first, each with its label."""
+    entries = order.timeline.filter(action__in=TIMELINE_LABELS).order_by("at", "id")
+    return [(entry, TIMELINE_LABELS[entry.action]) for entry in entries]
+
+
+def order_invoices(order: Order) -> list[Invoice]:
+    return list(order.invoices.prefetch_related("lines").order_by("number"))
+
+
+def order_payments(order: Order) -> list[Payment]:
+    """The order's payments with their receipts loaded (receipts' summary reads them)."""
+    payments = order.payments.select_related(*SUMMARY_SELECT).defer(*SUMMARY_DEFER)
+    return list(payments.prefetch_related(*SUMMARY_PREFETCH).order_by("created_date", "id"))
+
+
+def payable_invoice(order: Order) -> Invoice | None:
+    """The draft's first invoice, while it waits for payment."""
+    if order.status != OrderStatus.DRAFT:
+        return None
+    return (
+        order.invoices.filter(status=Invoice.Status.ISSUED)
+        .prefetch_related(Prefetch("lines"))
+        .order_by("number")
+        .first()
+    )
+
+
+def member_invoice(member: User, invoice_id: uuid.UUID) -> Invoice:
+    """One of ``member``'s invoices with its lines and order (another's does not exist)."""
+    invoice = (
+        Invoice.objects.select_related("order", "order__buyer")
+        .prefetch_related("lines")
+        .filter(pk=invoice_id, order__buyer=member)
+        .first()
+    )
+    if invoice is None:
+        raise OrderNotFound("No such invoice.")
+    return invoice
