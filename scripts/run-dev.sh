@@ -15,6 +15,9 @@ if [ ! -f .env.local ]; then
 fi
 set -a; . ./.env.local; set +a
 export TALLY_DEBUG="${TALLY_DEBUG:-1}"
+# Links in emails point here; emails are printed by the worker (console backend) unless
+# TALLY_EMAIL_HOST names an SMTP server.
+export TALLY_SITE_URL="${TALLY_SITE_URL:-http://127.0.0.1:${PORT}}"
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py loaddemo > .demo-logins.txt

@@ -264,6 +264,8 @@ def _context(due: Due) -> dict[str, Any] | None:
         context["invoice"] = invoice
         if invoice is not None:
             context["invoice_url"] = site_url(reverse("members:invoice", args=[invoice.pk]))
+    if due.kind == EmailKind.CANCELLATION_SCHEDULED and not order.auto_renew_canceled:
+        return None  # undone before this was sent: the undo's email says all
     if due.kind in (EmailKind.RENEWAL_REMINDER, EmailKind.TRIAL_ENDING):
         upcoming = context["next_payment"]
         if upcoming is None or upcoming.date is None or upcoming.date > now + REMINDER_DAYS:
