@@ -28,9 +28,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -40,7 +38,13 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
+from bench.environment import (  # noqa: E402
+    ensure_database,
+    free_port,
+    is_postgres,
+    start_gunicorn,
+    use_bench_settings,
+)
 
 use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_bench_api")
 
@@ -89,38 +93,6 @@ def prepare() -> dict:
         "order_id": str(order_id),
         "orders": Order.objects.count(),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "bench.api_wsgi:application",
-            "-w",
-            str(WORKERS),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "TALLY_ALLOWED_HOSTS": "127.0.0.1"},
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            get(port, "/healthz", {})
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def get(port: int, path: str, headers: dict) -> bytes:
@@ -191,7 +163,7 @@ def main() -> None:
     get_path = f"/pricing-plans/v2/orders/{data['order_id']}?id={data['order_id']}"
     bare_path = f"{BARE_PATH}?plan={data['plan_id']}"
     port = free_port()
-    server = start_server(port)
+    server = start_gunicorn("bench.api_wsgi:application", port, WORKERS)
     try:
         page = json.loads(get(port, list_path, auth))
         assert len(page["orders"]) == 50, page["pagingMetadata"]

@@ -46,3 +46,38 @@ def ensure_database(url: str, *, emptied: bool = False) -> None:
         found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
         if found.fetchone() is None:
             admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app: str, port: int, workers: int):
+    """Gunicorn serving ``app`` on 127.0.0.1:``port``, returned once /healthz answers."""
+    import http.client
+    import subprocess
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(
+        [str(root / ".venv" / "bin" / "gunicorn"), app, "-w", str(workers)]
+        + ["-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=root,
+        env={**os.environ, "TALLY_ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")

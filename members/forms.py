@@ -96,6 +96,17 @@ class CheckoutForm(forms.Form):
         return timezone.make_aware(datetime.combine(day, time.min))
 
 
+class SwitchForm(forms.Form):
+    """The plan to switch to, and the form's submission id (one switch per form)."""
+
+    plan_id = forms.UUIDField(widget=forms.HiddenInput)
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("submission_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
 class TestCardForm(forms.Form):
     """The card form of the built-in test payment provider (no money moves)."""
 

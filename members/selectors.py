@@ -33,7 +33,8 @@ from orders.services import schedule
 from orders.services.checkout import purchase_limit_reached
 from orders.services.pricing import Quote, price_preview, price_quote
 from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
-from sessions_app.services.switching import cycle_price
+from sessions_app.data import SessionData
+from sessions_app.services.switching import cycle_price, switch_decide
 
 PAGE_SIZE = 20
 
@@ -163,3 +164,39 @@ def member_invoice(member: User, invoice_id: uuid.UUID) -> Invoice:
     if invoice is None:
         raise OrderNotFound("No such invoice.")
     return invoice
+
+
+@dataclass(frozen=True)
+class SwitchOption:
+    """What switching ``order`` to ``plan`` does now: the kind the session decides, the
+    credit for the unused part of the current cycle, what the first invoice comes to (paid
+    now), when the new plan starts (None: now), or why the switch is not possible."""
+
+    plan: Plan
+    kind: str = ""
+    credit: Decimal = Decimal(0)
+    due_now: Decimal = Decimal(0)
+    starts: datetime | None = None
+    refusal: str = ""
+
+
+def switch_options(order: Order, member: User, at: datetime | None = None) -> list[SwitchOption]:
+    """The other public plans, each with what switching to it costs now (the order-session
+    switch rules of sessions_app, as a submit would apply them)."""
+    at = at or clock.now()
+    options = []
+    for plan in order_selectors.plan_list_public():
+        if plan.pk == order.plan_id:
+            continue
+        data = SessionData(
+            plan_id=plan.pk, member_id=member.member_id, switch_from_order_id=order.pk
+        )
+        try:
+            switch = switch_decide(data, old=order, plan=plan, at=at)
+        except DomainError as exc:
+            options.append(SwitchOption(plan, refusal=f"Not possible: it {exc.message}."))
+            continue
+        total = price_quote(plan=plan).total
+        due = max(total - switch.credit, Decimal(0))
+        options.append(SwitchOption(plan, switch.kind.value, switch.credit, due, switch.start_date))
+    return options

@@ -13,6 +13,7 @@ my_orders = [
     path("<uuid:order_id>/confirmation/", pay.confirmation, name="confirmation"),
     path("<uuid:order_id>/cancel", orders.order_cancel, name="cancel"),
     path("<uuid:order_id>/act", orders.order_act, name="act"),
+    path("<uuid:order_id>/switch/", orders.order_switch, name="switch"),
 ]
 
 urlpatterns = [

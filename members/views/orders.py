@@ -18,10 +18,12 @@ from accounts.actors import Actor
 from config import clock
 from config.errors import DomainError
 from members import selectors
-from members.views.common import own_order
+from members.forms import SwitchForm
+from members.services.checkout import member_checkout
+from members.views.common import own_order, reason
 from orders import actions
 from orders.errors import OrderNotFound
-from orders.models import CancellationEffectiveAt, OrderStatus
+from orders.models import CancellationEffectiveAt, OrderStatus, Plan
 from orders.services import lifecycle, schedule
 from orders.services.preview import order_action_preview
 
@@ -123,3 +125,32 @@ def _act(request: HttpRequest, order, name: str) -> HttpResponse:
     else:
         messages.success(request, action.labels.member_done)
     return redirect("members:order", order_id=order.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_switch(request: HttpRequest, order_id) -> HttpResponse:
+    """GET: the other plans with what a switch to each costs now; POST: switch (an order
+    session with ``switchFromOrderId``), then pay the new order if it needs paying."""
+    order = own_order(request, order_id)
+    form = SwitchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = Plan.objects.filter(pk=form.cleaned_data["plan_id"]).first()
+        try:
+            new = member_checkout(
+                member=request.user,
+                plan=plan,
+                submission_id=form.cleaned_data["submission_id"],
+                switch_from=order,
+            )
+        except DomainError as exc:
+            messages.error(request, reason(exc))
+        else:
+            if new.status == OrderStatus.DRAFT:
+                return redirect("members:pay", order_id=new.pk)
+            messages.success(request, "Your plan is switched.")
+            return redirect("members:order", order_id=new.pk)
+    options = selectors.switch_options(order, request.user)
+    context = {"order": order, "options": options, "form": SwitchForm()}
+    status = 400 if form.is_bound else 200
+    return render(request, "members/switch.html", context, status=status)

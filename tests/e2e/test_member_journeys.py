@@ -191,3 +191,26 @@ def test_password_reset_by_email(live_server, phone: Page, clock, mailoutbox):
 
     sign_in(page, base, "ida", PASSWORD)
     expect(page.get_by_role("heading", name="My plans")).to_be_visible()
+
+
+def test_switch_plan_then_pay(live_server, phone: Page, clock, plan_factory):
+    page, base = phone, live_server.url
+    member = make_member("ida", email="ida@example.com")
+    monthly = plan_factory(name="Monthly", price="10.00")
+    plan_factory(name="Premium", price="30.00")
+    order = order_create_offline(plan=monthly, buyer=member, actor=Actor.system(), paid=True)
+    sign_in(page, base, "ida", "pw-12345678")
+
+    page.goto(f"{base}/account/orders/{order.pk}/")
+    page.get_by_role("link", name="Switch to another plan").click()
+    expect(page.locator("#switch-options")).to_contain_text("An upgrade")
+    snap(page, "41-switch")
+    page.get_by_role("button", name="Switch to Premium").click()
+    expect(page.get_by_role("heading", name="Pay for Premium")).to_be_visible()
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    expect(page.get_by_role("heading", name="Thank you: Premium is yours")).to_be_visible()
+    snap(page, "42-switched")
+    order.refresh_from_db()
+    assert order.status == "ENDED"
+    assert Order.objects.get(buyer=member, plan__name="Premium").status == "ACTIVE"
