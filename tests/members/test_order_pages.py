@@ -237,3 +237,13 @@ def test_member_button_applies_the_declared_action(client, member, subscription)
     client.post(f"/account/orders/{subscription.pk}/act", {"action": "cancel_now"})
     subscription.refresh_from_db()
     assert subscription.status == OrderStatus.CANCELED
+
+
+def test_another_members_order_is_the_sites_not_found_page(
+    client, settings, other_member, subscription
+):
+    settings.DEBUG = False
+    client.force_login(other_member)
+    response = client.get(f"/account/orders/{subscription.pk}/")
+    assert response.status_code == 404
+    assert "There is nothing here, or it is not yours to see." in response.content.decode()
