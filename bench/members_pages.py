@@ -58,6 +58,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PLAN_NAME = "Bench members monthly"
+SEED_CHUNK = 250_000
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -80,9 +81,10 @@ def prepare() -> dict:
 
     call_command("migrate", verbosity=0)
     have = Order.objects.count()
-    if have < ORDERS:
+    while have < ORDERS:  # in chunks: one chunk's new buyers are read back in one query
         print(f"seeding {ORDERS - have:,} orders (have {have:,})...", flush=True)
-        seed_orders(ORDERS - have)
+        seed_orders(min(SEED_CHUNK, ORDERS - have))
+        have = Order.objects.count()
     plan = plan_upsert(name=PLAN_NAME, price="10.00", duration_unit="MONTH")
     member = _member("bench-holder@example.com")
     for _ in range(MEMBER_ORDERS - Order.objects.filter(buyer=member).count()):

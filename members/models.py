@@ -61,10 +61,12 @@ class SentEmail(models.Model):
 
 
 class EmailCursor(models.Model):
-    """How far the email job has read the outbox (one row): every event up to ``read_until``,
-    and when the due reminders were last looked for."""
+    """How far the email job has read the outbox (one row): every event up to
+    (``read_until``, ``read_id``), in time then id order, and when the due reminders were last
+    looked for."""
 
     read_until = models.DateTimeField(null=True, blank=True)
+    read_id = models.UUIDField(null=True, blank=True)
     reminders_checked = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

@@ -85,24 +85,24 @@ def _cursor() -> EmailCursor:
 
 
 def _from_outbox(cursor: EmailCursor) -> list[Due]:
+    """The next events after the cursor (in time, then id order), and the cursor moved past
+    them. A clock batch writes hundreds of events with one timestamp: the id orders them."""
     now = clock.now()
     events = OrderEvent.objects.filter(slug__in=SLUGS, created_date__lte=now - SETTLE)
     if cursor.read_until is not None:
-        events = events.filter(created_date__gt=cursor.read_until)
-    batch = list(
-        events.order_by("created_date", "id").only("id", "order_id", "slug", "created_date")[:BATCH]
-    )
+        events = events.filter(
+            Q(created_date__gt=cursor.read_until)
+            | Q(created_date=cursor.read_until, id__gt=cursor.read_id)
+        )
+    fields = ("id", "order_id", "slug", "created_date")
+    batch = list(events.order_by("created_date", "id").only(*fields)[:BATCH])
     if not batch:
         return []
-    # A whole moment at a time: the next read starts after the last moment read in full.
-    last = batch[-1].created_date
-    if len(batch) == BATCH and batch[0].created_date != last:
-        batch = [e for e in batch if e.created_date != last]
-        last = batch[-1].created_date
     dues = _dues_of(batch)
-    EmailCursor.objects.filter(pk=1).filter(
-        Q(read_until__isnull=True) | Q(read_until__lt=last)
-    ).update(read_until=last)
+    last = batch[-1]
+    behind = Q(read_until__isnull=True) | Q(read_until__lt=last.created_date)
+    behind |= Q(read_until=last.created_date, read_id__lt=last.id)
+    EmailCursor.objects.filter(behind, pk=1).update(read_until=last.created_date, read_id=last.id)
     return dues
 
 

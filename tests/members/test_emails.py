@@ -69,7 +69,9 @@ def test_no_email_before_the_change_has_settled(clock, member, monthly, mailoutb
 def test_a_restart_reading_the_outbox_again_sends_nothing_twice(clock, member, monthly, mailoutbox):
     bought(member, monthly)
     run_job(clock)
-    EmailCursor.objects.update(read_until=None, reminders_checked=None)  # a fresh worker
+    EmailCursor.objects.update(
+        read_until=None, read_id=None, reminders_checked=None
+    )  # a fresh worker
     run_job(clock)
     assert len(mailoutbox) == 1
 
@@ -167,3 +169,14 @@ def test_no_renewal_reminder_after_the_cancellation(clock, member, monthly, mail
     clock.set(clock.now + timedelta(days=25))
     run_job(clock)
     assert not any("renews on" in subject for subject in kinds(mailoutbox))
+
+
+def test_many_events_of_one_moment_are_read_batch_after_batch(
+    clock, member_factory, monthly, mailoutbox, monkeypatch
+):
+    monkeypatch.setattr("members.services.emails.BATCH", 2)
+    for index in range(5):  # the pinned clock: every event has the same timestamp
+        bought(member_factory(f"same{index}"), monthly)
+    for _ in range(6):
+        run_job(clock)
+    assert sorted(m.to[0] for m in mailoutbox) == [f"same{i}@example.com" for i in range(5)]
