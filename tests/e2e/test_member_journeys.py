@@ -162,6 +162,8 @@ def test_cancel_at_the_next_payment_date_then_undo(live_server, phone: Page, clo
     expect(page.locator("#renewal")).to_contain_text("the plan ends on 15 Feb 2026")
     snap(page, "22-canceled")
 
+    page.get_by_role("link", name="Undo the cancellation").click()
+    expect(page.locator("#outcome")).to_contain_text("It renews at its next payment date")
     page.get_by_role("button", name="Undo the cancellation").click()
     expect(page.locator(".messages")).to_contain_text("Your plan renews again")
     expect(page.locator("#renewal")).to_have_count(0)
