@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel import Locale
+from babel.numbers import get_currency_precision, list_currencies, parse_pattern
 from django.core.exceptions import ValidationError
 
 # Grouped amount, then the ISO code: 1,234.50 EUR (the digits follow the currency).
@@ -65,4 +66,11 @@ def format_money(amount: Decimal | int | str | None, currency: str) -> str:
     if amount is None or amount == "":
         return ""
     value = quantize(Decimal(amount), currency)
-    return format_currency(value, currency, format=MONEY_PATTERN, currency_digits=True, locale="en")
+    pattern, locale = _money_pattern()
+    return pattern.apply(value, locale, currency=currency, currency_digits=True)
+
+
+@lru_cache(maxsize=1)
+def _money_pattern():
+    """The parsed pattern and its locale, built once (Babel would parse both on every call)."""
+    return parse_pattern(MONEY_PATTERN), Locale.parse("en")

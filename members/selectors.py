@@ -121,8 +121,14 @@ def next_payment(order: Order, at: datetime | None = None) -> NextPayment | None
 
 
 def member_order(member: User, order_id: uuid.UUID | str) -> Order:
-    """One of ``member``'s orders (another member's does not exist for them)."""
-    return order_selectors.order_get(order_id, buyer=member)
+    """One of ``member``'s orders (another member's does not exist for them), ready for the
+    schedule: pause periods are read only for an order ever paused (most never are)."""
+    orders = order_selectors.with_buyer_ids(Order.objects.filter(buyer=member))
+    order = orders.filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound()
+    schedule.pauses_load([order])
+    return order
 
 
 def order_timeline(order: Order) -> list[tuple[OrderTimelineEntry, str]]:
