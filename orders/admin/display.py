@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from config import clock
-from config.money import to_wire
+from config.money import format_money
 from orders.models import Order, OrderStatus
 
 
 def money(amount: Decimal | None, currency: str) -> str:
-    """``10.00 EUR``: the currency's own number of decimals, then its code."""
-    if amount is None:
-        return ""
-    return f"{to_wire(amount, currency)} {currency}"
+    """``10.00 EUR``: the one way money is shown (``config.money.format_money``)."""
+    return format_money(amount, currency)
+
+
+def duration(value: timedelta | None) -> str:
+    """``3 days, 4 hours`` (whole minutes at most): never Python's ``0:00:02.984593``."""
+    if not value:
+        return "none"
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return ", ".join(words) or "less than a minute"
 
 
 def short_id(value) -> str:

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 
-from orders.admin.display import money, next_payment_date
+from orders.admin.display import duration, money, next_payment_date
 from orders.models import Order, Payment
 
 EVENTS_SHOWN = 100
@@ -37,6 +37,16 @@ def buyer(order: Order) -> str:
 @admin.display(description="next payment")
 def next_payment(order: Order):
     return next_payment_date(order) or "none"
+
+
+@admin.display(description="time paused")
+def paused_total(order: Order) -> str:
+    return duration(order.paused_total)
+
+
+@admin.display(description="time postponed")
+def postponed_total(order: Order) -> str:
+    return duration(order.postponed_total)
 
 
 @admin.display(description="plan price")
@@ -107,8 +117,8 @@ FIELDSETS = (
                 "planned_end_date",
                 next_payment,
                 "auto_renew_canceled",
-                "paused_total",
-                "postponed_total",
+                paused_total,
+                postponed_total,
                 "updated_date",
             )
         },
