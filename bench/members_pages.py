@@ -17,7 +17,9 @@ cookie, measures:
 2. journeys per second with ``BENCH_CLIENTS`` concurrent members (default 4) for
    ``BENCH_SECONDS`` (default 20): the checkout page, Confirm (an order session created and
    submitted), the pay page, paying with the approved test card, and the confirmation page:
-   five requests, one order. Target: >= 10 journeys a second.
+   five requests, one order. Target: >= 10 journeys a second. Also reported: the gunicorn
+   workers' CPU time per journey, and the load average, since a shared machine's rate says
+   little on its own.
 
 Results go to stdout and to bench/results/members_pages.json.
 """
@@ -193,7 +195,19 @@ def journey(client: Client, plan_id: str) -> None:
     client.get(confirmation)
 
 
-def journeys_per_second(port: int, sessions: list[str], plan_id: str) -> dict:
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time used so far by gunicorn's workers (Linux /proc): the machine may be shared,
+    and CPU per journey says what a free machine would do where journeys a second cannot."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid: int) -> dict:
     clients = [Client(port, s) for s in sessions]
     for client in clients:
         journey(client, plan_id)
@@ -211,16 +225,20 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str) -> dict:
             done[i] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
+    cpu = cpu_seconds(master_pid)
     start = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - start
+    cpu = cpu_seconds(master_pid) - cpu
     return {
         "journeys": sum(done),
         "seconds": round(elapsed, 1),
         "journeys_per_s": round(sum(done) / elapsed, 1),
+        "web_cpu_ms_per_journey": round(cpu / max(sum(done), 1) * 1000, 1),
+        "load_average": os.getloadavg()[0],
         "errors": errors,
     }
 
@@ -240,7 +258,7 @@ def main() -> None:
             "my_plans": latency(holder, "/account/orders/"),
             "plans": latency(holder, "/plans/"),
             "checkout": latency(holder, f"/plans/{data['plan_id']}/checkout/"),
-            "journey": journeys_per_second(port, data["buyers"], data["plan_id"]),
+            "journey": journeys_per_second(port, data["buyers"], data["plan_id"], server.pid),
         }
     finally:
         server.terminate()
