@@ -40,6 +40,7 @@ from orders.models import (
     OrderEvent,
     OrderStatus,
     OrderTimelineEntry,
+    OrderType,
     PricingModel,
 )
 from orders.services import schedule
@@ -164,7 +165,7 @@ def _reminders_due(cursor: EmailCursor) -> bool:
 
 
 def _reminders() -> list[Due]:
-    """Active subscriptions whose next charge (or trial end) is within 7 days, reminded of
+    """Active online subscriptions whose next charge (or trial end) is within 7 days, reminded of
     it not yet; an order whose next moment is its end, not a charge, is claimed as skipped."""
     now = clock.now()
     reminded = SentEmail.objects.filter(
@@ -175,6 +176,7 @@ def _reminders() -> list[Due]:
     orders = (
         Order.objects.filter(
             status=OrderStatus.ACTIVE,
+            type=OrderType.ONLINE,  # an offline order's renewals are billed, never charged
             pricing_model=PricingModel.SUBSCRIPTION,
             auto_renew_canceled=False,
             plan_price__gt=0,

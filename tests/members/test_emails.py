@@ -14,6 +14,7 @@ from members.models import EmailCursor, EmailKind, EmailSetting, SentEmail
 from members.services.checkout import member_checkout
 from members.services.emails import SETTLE, member_emails_job
 from orders.models import Order
+from orders.services.checkout import order_create_offline
 from orders.services.clock import clock_run
 from orders.services.lifecycle import order_cancel, order_cancellation_undo
 from orders.services.payments import invoice_pay
@@ -180,3 +181,10 @@ def test_many_events_of_one_moment_are_read_batch_after_batch(
     for _ in range(6):
         run_job(clock)
     assert sorted(m.to[0] for m in mailoutbox) == [f"same{i}@example.com" for i in range(5)]
+
+
+def test_no_charge_reminder_for_an_offline_order(clock, member, monthly, mailoutbox):
+    order_create_offline(plan=monthly, buyer=member, actor=Actor.system(), paid=True)
+    clock.set(clock.now + timedelta(days=25))
+    run_job(clock)
+    assert not any("renews on" in subject for subject in kinds(mailoutbox))
