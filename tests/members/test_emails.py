@@ -78,7 +78,9 @@ def test_a_restart_reading_the_outbox_again_sends_nothing_twice(clock, member, m
 
 
 def test_a_kind_turned_off_is_never_sent(clock, member, monthly, mailoutbox):
-    EmailSetting.objects.create(kind=EmailKind.ORDER_CONFIRMATION, enabled=False)
+    EmailSetting.objects.update_or_create(
+        kind=EmailKind.ORDER_CONFIRMATION, defaults={"enabled": False}
+    )
     order = bought(member, monthly)
     run_job(clock)
     assert mailoutbox == []
@@ -188,3 +190,8 @@ def test_no_charge_reminder_for_an_offline_order(clock, member, monthly, mailout
     clock.set(clock.now + timedelta(days=25))
     run_job(clock)
     assert not any("renews on" in subject for subject in kinds(mailoutbox))
+
+
+def test_the_owner_finds_every_kind_listed_to_turn_off():
+    listed = set(EmailSetting.objects.values_list("kind", flat=True))
+    assert listed == set(EmailKind.values)
