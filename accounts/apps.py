@@ -7,8 +7,3 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Members and apps"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from accounts import signals
-
-        signals.connect()

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import ApiToken, App, User
 from accounts.scopes import ALL_SCOPES, MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
-from config import clock, readcache
+from config import clock
 from config.errors import ConflictError, InvalidError, NotFoundError
 
 APP_TOKEN_PREFIX = "tly_app_"
@@ -72,9 +72,7 @@ def app_create(*, name: str, scopes: Iterable[str]) -> tuple[App, str]:
 def app_token_rotate(*, app: App) -> str:
     """Revoke every live token of the app and issue a new one (shown once)."""
     App.objects.select_for_update().filter(pk=app.pk).first()
-    live = ApiToken.objects.filter(app=app, revoked_at__isnull=True)
-    forget_tokens(live.values_list("digest", flat=True))
-    live.update(revoked_at=clock.now())
+    ApiToken.objects.filter(app=app, revoked_at__isnull=True).update(revoked_at=clock.now())
     return _issue(app=app)
 
 
@@ -84,7 +82,6 @@ def app_token_issue(*, app: App) -> str:
 
 
 def token_revoke(*, token: ApiToken) -> None:
-    forget_tokens([token.digest])
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
 
 
@@ -102,12 +99,8 @@ def site_app() -> App:
 
     Checkout on the site and checkout by an API client are one flow (order sessions), and a
     session belongs to an app; the site is that app for its own pages. It is made on first
-    use, holds no token (nothing outside the process acts as it) and is kept as a recent read.
+    use and holds no token (nothing outside the process acts as it).
     """
-    return readcache.remembered("site-app", _site_app_get_or_create)
-
-
-def _site_app_get_or_create() -> App:
     found = App.objects.filter(is_site=True).first()
     if found is not None:
         return found
@@ -151,10 +144,9 @@ def member_by_email(email: str) -> User:
 def token_owner(raw: str) -> App | User | None:
     """The app or member holding this live token, or None.
 
-    Authentication runs on every API call, so the answer is a recent read
-    (config/readcache.py), forgotten whenever the token, its app or its member changes; when
-    it is not kept, one narrow query: the token's prefix says which table owns it, which saves
-    joining (and building) both.
+    Read from the database on every call, so a revoked or rotated token, or a disabled owner,
+    is refused by every process on its very next request. The token's prefix says which
+    table owns it, which saves joining (and building) both.
     """
     if not raw or len(raw) > 200:
         return None
@@ -164,20 +156,7 @@ def token_owner(raw: str) -> App | User | None:
         model, token_field = User, "member"
     else:
         return None
-    digest = digest_of(raw)
-    return readcache.remembered(
-        _token_key(digest), lambda: _live_token_owner(model, token_field, digest)
-    )
-
-
-def forget_tokens(digests: Iterable[str]) -> None:
-    """Forget the recent reads of the tokens with these digests: call it with any change that
-    may end them or change their owner."""
-    readcache.forget(*(_token_key(digest) for digest in digests))
-
-
-def _token_key(digest: str) -> str:
-    return f"token:{digest}"
+    return _live_token_owner(model, token_field, digest_of(raw))
 
 
 def _live_token_owner(model: type[App] | type[User], token_field: str, digest: str):

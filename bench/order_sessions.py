@@ -13,7 +13,7 @@ process and one run:
    database, codec, without sockets); the targets are create and get at 50 % or more of the
    bare view. Three floors are measured beside them: "bare + 1 query" (the bare view plus
    one ``SELECT 1``), any view that reads the database; "DRF, no auth", the same answer
-   through a DRF view; "auth only" (GET /api/v1/me: the caller's token, a recent read, and
+   through a DRF view; "auth only" (GET /api/v1/me: the caller's token, one query, and
    DRF, nothing else), what every authenticated call shares;
 2. the token codec (seal + open) against jwcrypto's own JWE encrypt + decrypt of the same
    payload with the same key; the target is at most 1.2x;

@@ -11,7 +11,6 @@
 | TALLY_ORDER_SESSION_KEYS | comma-separated `id:secret` master secrets, first encrypts | none |
 | TALLY_MAX_BODY_BYTES | largest request body accepted (413 above) | 1048576 |
 | TALLY_DB_PREPARED_STATEMENTS | `0`: no prepared statements on PostgreSQL (for PgBouncer) | `1` |
-| TALLY_READ_CACHE_SECONDS | seconds a process may reuse what it read (config/readcache.py) | 5 |
 | TALLY_PAYMENT_PROVIDER | dotted path of the payment provider class | the test provider |
 | TALLY_SITE_URL | the site's address, for links in emails | `http://127.0.0.1:8000` |
 | TALLY_EMAIL_FROM | sender of emails to members | `Tally <noreply@localhost>` |
@@ -57,7 +56,6 @@ TALLY_MAX_BODY_BYTES = int(os.environ.get("TALLY_MAX_BODY_BYTES", str(1024 * 102
 # Paths that legitimately carry larger bodies (a 2 MB image is about 2.7 MB of base64).
 TALLY_BODY_LIMIT_OVERRIDES = {"/order-management/v1/image": 4 * 1024 * 1024}
 TALLY_DB_PREPARED_STATEMENTS = env_flag("TALLY_DB_PREPARED_STATEMENTS", default=True)
-TALLY_READ_CACHE_SECONDS = float(os.environ.get("TALLY_READ_CACHE_SECONDS", "5"))
 TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
@@ -153,16 +151,7 @@ elif TALLY_DB_PREPARED_STATEMENTS:
     # mode), where a prepared statement would not be found.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Recent reads (config/readcache.py): one copy per process; a shared backend here makes a
-    # change seen by every process at once.
-    "reads": {
-        "BACKEND": "config.readcache.LocalCache",
-        "LOCATION": "tally-reads",
-        "OPTIONS": {"MAX_ENTRIES": 10000},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,4 @@ class SessionsAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sessions_app import signals, system_checks  # noqa: F401 - registers the check
-
-        signals.connect()
+        from sessions_app import system_checks  # noqa: F401 - registers the check

@@ -29,7 +29,6 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 from accounts import services as accounts  # noqa: E402
 from accounts.models import User  # noqa: E402
 from config import clock as tally_clock  # noqa: E402
-from config import readcache  # noqa: E402
 from orders import selectors  # noqa: E402
 
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -37,10 +36,8 @@ START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fresh_process_copies():
-    """The process keeps planner estimates for 30 s and recent reads for 5 s; each test starts
-    without another's."""
+    """The process keeps planner estimates for 30 s; each test starts without another's."""
     selectors.estimates_forget()
-    readcache.forget_all()
 
 
 def pytest_collection_modifyitems(config, items):

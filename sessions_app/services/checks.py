@@ -7,7 +7,7 @@ Plan, buyer, coupon, start date and purchase limit are the orders rules (``order
 from __future__ import annotations
 
 from accounts.models import User
-from config import clock, readcache
+from config import clock
 from orders.errors import MemberNotFound, PlanNotFound
 from orders.models import Plan
 from orders.services.checkout import order_checkout_check
@@ -22,40 +22,21 @@ def coupon_count_check(coupon_codes: list | tuple) -> None:
         raise MoreThanOneCoupon()
 
 
-def checkout_subjects(data: SessionData, *, recent: bool = False) -> tuple[Plan, User]:
-    """The plan and the buyer the session names (400 with the orders codes when unknown).
-
-    With ``recent``, copies read in the last few seconds will do (config/readcache.py): create
-    checks ahead of time, and submit, which reads both afresh in its transaction, decides.
-    """
-
-    def plan() -> Plan | None:
-        return Plan.objects.filter(pk=data.plan_id).first()
-
-    def buyer() -> User | None:
-        return User.objects.filter(member_id=data.member_id, is_active=True).first()
-
-    found_plan = readcache.remembered(plan_key(data.plan_id), plan) if recent else plan()
-    if found_plan is None:
+def checkout_subjects(data: SessionData) -> tuple[Plan, User]:
+    """The plan and the buyer the session names (400 with the orders codes when unknown)."""
+    plan = Plan.objects.filter(pk=data.plan_id).first()
+    if plan is None:
         raise PlanNotFound(status=400)
-    found_buyer = readcache.remembered(member_key(data.member_id), buyer) if recent else buyer()
-    if found_buyer is None:
+    buyer = User.objects.filter(member_id=data.member_id, is_active=True).first()
+    if buyer is None:
         raise MemberNotFound()
-    return found_plan, found_buyer
-
-
-def plan_key(plan_id) -> str:
-    return f"plan:{plan_id}"
-
-
-def member_key(member_id) -> str:
-    return f"member:{member_id}"
+    return plan, buyer
 
 
 def checkout_check(data: SessionData) -> None:
     """Everything a submit would refuse, checked now and stored nowhere."""
     coupon_count_check(data.coupon_codes)
-    plan, buyer = checkout_subjects(data, recent=True)
+    plan, buyer = checkout_subjects(data)
     old = switch_from_order(data, buyer)
     if old is not None:
         switch_decide(data, old=old, plan=plan, at=clock.now())

@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 
 from accounts.actors import Actor
 from accounts.models import App
-from config import clock, readcache
+from config import clock
 from sessions_app import codec, keys
 from sessions_app.data import MAX_TTL_SECONDS
 from sessions_app.errors import SessionKeyError
@@ -37,19 +37,6 @@ def session_key_current(*, app: App) -> SessionKeyVersion:
         return _current(app)
 
 
-def session_key_version_recent(*, app: App) -> int:
-    """The version that encrypts for ``app``, as read in the last few seconds
-    (config/readcache.py). A token sealed with the version a rotation just replaced still
-    opens: that version decrypts for the whole grace period."""
-    return readcache.remembered(
-        _recent_version_key(app), lambda: session_key_current(app=app).version
-    )
-
-
-def _recent_version_key(app: App) -> str:
-    return f"session-key:{app.app_def_id}"
-
-
 def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> SessionKeyVersion:
     """A new version encrypts from now on. With ``revoke``, every older version retires now."""
     keys.master_secrets()  # refuse before changing anything when no secret is configured
@@ -66,7 +53,6 @@ def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> Sessi
             older.filter(retires_at__isnull=True).update(
                 retires_at=now + GRACE, retired_by=str(actor)
             )
-        readcache.forget(_recent_version_key(app))
         return _create_next(app, actor)
 
 

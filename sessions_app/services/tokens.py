@@ -15,7 +15,7 @@ from config import clock
 from sessions_app import codec, keys
 from sessions_app.errors import OrderSessionNotFound
 from sessions_app.models import SessionKeyVersion, SubmittedSession, decrypts_at
-from sessions_app.services.keys import session_key_version_recent
+from sessions_app.services.keys import session_key_current
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class OpenToken:
 def token_seal(*, app: App, claims: dict[str, Any]) -> str:
     """Encrypt ``claims`` under the app's current key version and the current master secret."""
     app_id = str(app.app_def_id)
-    version = session_key_version_recent(app=app)
+    version = session_key_current(app=app).version
     master = keys.current_master()
     return codec.seal(
         claims,
