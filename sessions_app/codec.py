@@ -32,7 +32,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-import jwcrypto.jwe
 import orjson
 from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
@@ -62,23 +61,6 @@ _COMPACT = re.compile(
     rf"\.({_B64}{{1,{_MAX_CIPHERTEXT_CHARS}}})\.({_B64}{{22}})"
 )
 _KID = re.compile(r"([A-Za-z0-9_-]{1,32})\.([1-9][0-9]{0,8})")
-
-
-class _HeaderRegistry(dict):
-    """jwcrypto's JWE header registry, whose deep copy is a new dict of the same entries.
-
-    Every JWE object starts with ``copy.deepcopy`` of this registry: 13 entries, each an
-    immutable tuple of strings, flags and a function, which deepcopy copied one by one through
-    its slow path for named tuples (half the cost of sealing or opening a token). A new dict
-    holding the same entries is all a JWE object needs: it may add entries to its own dict,
-    never change the shared ones.
-    """
-
-    def __deepcopy__(self, memo: dict) -> dict:
-        return dict(self)
-
-
-jwcrypto.jwe.JWEHeaderRegistry = _HeaderRegistry(jwcrypto.jwe.JWEHeaderRegistry)
 
 
 @dataclass(frozen=True)
