@@ -10,7 +10,7 @@
 | TALLY_TIME_ZONE | the site's time zone for owner-facing pages | `UTC` |
 | TALLY_ORDER_SESSION_KEYS | comma-separated `id:secret` master secrets, first encrypts | none |
 | TALLY_MAX_BODY_BYTES | largest request body accepted (413 above) | 1048576 |
-| TALLY_DB_PREPARED_STATEMENTS | `0`: no prepared statements on PostgreSQL (for PgBouncer) | `1` |
+| TALLY_DB_PREPARED_STATEMENTS | `1`: server-side binding, prepared statements (PostgreSQL) | `0` |
 | TALLY_PAYMENT_PROVIDER | dotted path of the payment provider class | the test provider |
 | TALLY_SITE_URL | the site's address, for links in emails | `http://127.0.0.1:8000` |
 | TALLY_EMAIL_FROM | sender of emails to members | `Tally <noreply@localhost>` |
@@ -55,7 +55,7 @@ TALLY_TEST_CLOCK = env_flag("TALLY_TEST_CLOCK")
 TALLY_MAX_BODY_BYTES = int(os.environ.get("TALLY_MAX_BODY_BYTES", str(1024 * 1024)))
 # Paths that legitimately carry larger bodies (a 2 MB image is about 2.7 MB of base64).
 TALLY_BODY_LIMIT_OVERRIDES = {"/order-management/v1/image": 4 * 1024 * 1024}
-TALLY_DB_PREPARED_STATEMENTS = env_flag("TALLY_DB_PREPARED_STATEMENTS", default=True)
+TALLY_DB_PREPARED_STATEMENTS = env_flag("TALLY_DB_PREPARED_STATEMENTS")
 TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
@@ -144,11 +144,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 elif TALLY_DB_PREPARED_STATEMENTS:
-    # Parameters travel apart from the SQL, and a statement is prepared after five runs on a
-    # connection: PostgreSQL then skips parsing and planning it, about half its work for the
-    # short statements every API call runs. Off (TALLY_DB_PREPARED_STATEMENTS=0) behind a
-    # pooler that shares server connections between transactions (PgBouncer's transaction
-    # mode), where a prepared statement would not be found.
+    # Opt-in, off by default as in Django: parameters travel apart from the SQL and a statement
+    # is prepared after five runs on a connection. It breaks behind a pooler that shares server
+    # connections between transactions (PgBouncer's transaction mode), and no statement may
+    # then carry more than 65,535 parameters.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
