@@ -62,13 +62,12 @@ def _plans():
     return plans
 
 
-def _buyer_rows(count: int, now) -> list[tuple]:
-    run = uuid.uuid4().hex[:8]
+def _buyer_rows(count: int, now, prefix: str) -> list[tuple]:
     return [
         (
             "!",  # unusable password
-            f"bench-{run}-{i}",
-            f"bench-{run}-{i}@example.com",
+            f"{prefix}{i}",
+            f"{prefix}{i}@example.com",
             now,
             uuid.uuid4(),
             uuid.uuid4(),
@@ -80,7 +79,9 @@ def _buyer_rows(count: int, now) -> list[tuple]:
 BUYER_COLUMNS = ("password", "username", "email", "date_joined", "member_id", "contact_id")
 
 
-def _insert_buyers(rows: list[tuple]) -> list[int]:
+def _insert_buyers(rows: list[tuple], prefix: str) -> list[int]:
+    """Insert the buyers and return their ids (found by the run's own username prefix: one
+    parameter, however many buyers)."""
     from django.db import connection
 
     from accounts.models import User
@@ -93,8 +94,7 @@ def _insert_buyers(rows: list[tuple]) -> list[int]:
             ) as copy:
                 for row in rows:
                     copy.write_row((*row, False, "", "", False, True))
-        names = [row[1] for row in rows]
-        return list(User.objects.filter(username__in=names).values_list("pk", flat=True))
+        return list(User.objects.filter(username__startswith=prefix).values_list("pk", flat=True))
     users = [User(**dict(zip(BUYER_COLUMNS, row, strict=True))) for row in rows]
     return [u.pk for u in User.objects.bulk_create(users, batch_size=2000)]
 
@@ -260,7 +260,8 @@ def seed_orders(n: int, *, due: int = 0, seed: int | None = None) -> dict:
     now = clock.now()
     plans = _plans()
     with transaction.atomic():
-        buyers = _insert_buyers(_buyer_rows(max(1, int(n * BUYERS_PER_ORDER)), now))
+        prefix = f"bench-{uuid.uuid4().hex[:8]}-"
+        buyers = _insert_buyers(_buyer_rows(max(1, int(n * BUYERS_PER_ORDER)), now, prefix), prefix)
     rows = _Rows(plans, buyers, now)
     done = 0
     while done < n:
