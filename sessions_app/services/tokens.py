@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
-from django.db import connection
-from django.utils.dateparse import parse_datetime
+from django.db.models import Subquery, UUIDField
 
 from accounts.models import App
 from config import clock
@@ -56,29 +54,16 @@ def token_open(*, app: App, token: str) -> OpenToken:
     if row is None or not decrypts_at(row[0], now):
         raise OrderSessionNotFound()  # a retired key outranks expiry: the session is gone
     codec.check_times(opened.claims, now)
-    order_id = row[1]  # text on SQLite, a UUID on PostgreSQL
-    return OpenToken(opened.claims, uuid.UUID(str(order_id)) if order_id else None)
+    return OpenToken(opened.claims, row[1])
 
 
 def _key_state(app: App, version: int, sid: str) -> tuple | None:
-    """(retires_at, order_id) of the key version and the session, or None if no such version.
-
-    Every read of a session runs this, so it is one statement written out: the ORM spends
-    several times the database's own time compiling the same query.
-    """
-    sql = (
-        f"SELECT k.retires_at, (SELECT s.order_id FROM {SubmittedSession._meta.db_table} s"
-        f" WHERE s.sid = %s) FROM {SessionKeyVersion._meta.db_table} k"
-        " WHERE k.app_id = %s AND k.version = %s"
+    """(retires_at, order_id) of the key version and the session, or None if no such version:
+    one query."""
+    submitted = SubmittedSession.objects.filter(sid=sid).values("order_id")[:1]
+    return (
+        SessionKeyVersion.objects.filter(app=app, version=version)
+        .annotate(order_id=Subquery(submitted, output_field=UUIDField()))
+        .values_list("retires_at", "order_id")
+        .first()
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [sid, app.pk, version])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    retires_at = row[0]
-    if isinstance(retires_at, str):  # SQLite keeps datetimes as text
-        retires_at = parse_datetime(retires_at)
-    if retires_at is not None and retires_at.tzinfo is None:
-        retires_at = retires_at.replace(tzinfo=UTC)
-    return retires_at, row[1]
