@@ -1,8 +1,9 @@
-"""``config.api.parsed``: one serializer instance validates every request, with exactly what
-``is_valid`` would give for the same body."""
+"""``config.api.parsed``: each thread validates with a serializer instance of its own, with
+exactly what ``is_valid`` would give for the same body."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework import exceptions
 
-from config.api import parsed
+from config.api import _validator, parsed
 from config.errors import DomainError
 from orders.api import serializers as orders_serializers
 from sessions_app.api.serializers import CreateRequestSerializer, PayRequestSerializer
@@ -129,3 +130,24 @@ def test_threads_validating_at_once_each_get_their_own_body():
             assert str(result) == body["sessionData"]["planId"]
         else:
             assert set(result["sessionData"]) == {"ttlSeconds"}
+
+
+def test_no_serializer_instance_is_shared_between_threads():
+    # given two threads, each validating a body
+    instances = []
+    both_started = threading.Barrier(2)
+
+    def validate():
+        both_started.wait(timeout=10)
+        parsed(PayRequestSerializer, {"outcome": "FAILED"})
+        instances.append(_validator(PayRequestSerializer))
+        parsed(PayRequestSerializer, {"outcome": "FAILED"})
+        instances.append(_validator(PayRequestSerializer))
+
+    threads = [threading.Thread(target=validate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then each validated with an instance of its own, the same one for its second body
+    assert len({id(instance) for instance in instances}) == 2
