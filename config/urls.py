@@ -1,8 +1,5 @@
-"""Root URLs. Wire-contract paths have no trailing slash (APPEND_SLASH is off).
-
-The API groups come first: every API call is resolved by walking this list, and the pages
-after them are few requests next to the API's.
-"""
+"""Root URLs: the APIs, then the pages. Wire-contract paths have no trailing slash
+(APPEND_SLASH is off); each app lists its own paths."""
 
 from django.contrib import admin
 from django.urls import include, path

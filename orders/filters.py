@@ -52,8 +52,6 @@ class UUIDListFilter(django_filters.Filter):
 
 
 class OrderFilter(django_filters.FilterSet):
-    """Labels are given so that no request spends time composing them."""
-
     orderIds = UUIDListFilter(field_name="id", max_items=MAX_ORDER_IDS, label="Order ids")
     buyerIds = UUIDListFilter(field_name="buyer__member_id", label="Buyer member ids")
     planIds = UUIDListFilter(field_name="plan_id", label="Plan ids")
@@ -73,11 +71,3 @@ class OrderFilter(django_filters.FilterSet):
     class Meta:
         model = Order
         fields: list[str] = []
-
-    def get_form_class(self):
-        """The form class, built once: django-filter builds one per request, since filters
-        may change per request; these never do (each form still copies its own fields)."""
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class

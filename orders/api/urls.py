@@ -1,8 +1,7 @@
 """The Wix Pricing Plans v2 paths (no trailing slash) and Tally's /api/v1 additions.
 
 Order ids are matched as any path segment and parsed by the view, so a malformed id is a
-validation error (400) like any other bad field, not a missing route. Each group sits under its
-prefix, so a request for another part of the site skips the group after one comparison.
+validation error (400) like any other bad field, not a missing route.
 """
 
 from django.urls import include, path
