@@ -203,8 +203,8 @@ class _Shape:
 def _insert_orders(rows: list[tuple], columns: list[str]) -> None:
     from django.db import connection
 
+    from orders.bulk import copy_text
     from orders.models import Order
-    from orders.services.bulk import copy_text
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

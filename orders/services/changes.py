@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from accounts.actors import Actor
+from orders.bulk import insert_many, update_many
 from orders.models import (
     Invoice,
     InvoiceLine,
@@ -30,7 +31,6 @@ from orders.models import (
     PausePeriod,
     Payment,
 )
-from orders.services.bulk import insert_many, update_many
 from orders.services.events import build_event, order_body
 from orders.services.timeline import timeline_entry
 
