@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test test-deps lint format bench clean
+.PHONY: help install run test test-deps lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -35,9 +35,6 @@ lint: install ## ruff lint and format check
 format: install ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-
-bench: install ## benchmarks (see bench/README.md; most want DATABASE_URL=postgres://...)
-	@ls bench/*.py
 
 clean: ## remove the venv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache .hypothesis staticfiles
