@@ -35,13 +35,12 @@ SESSION_SCOPES = [MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS]
 
 
 @pytest.fixture(scope="module")
-def gunicorn(django_db_setup, django_db_blocker):
+def gunicorn(django_db_setup):
     """A gunicorn process serving the test database (PostgreSQL only), or None."""
-    with django_db_blocker.unblock():
-        db = connection.settings_dict
-        if connection.vendor != "postgresql":
-            yield None
-            return
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    db = connection.settings_dict  # the test database's, once django_db_setup made it
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
