@@ -87,12 +87,16 @@ def kid_of(master: MasterSecret, version: int) -> str:
 
 
 def derive_key(master: MasterSecret, app_id: str, version: int) -> JWK:
-    """The app's key of this version under this master secret (cached: HKDF runs once)."""
-    return _derive(master.secret, app_id, version)
+    """The app's key of this version under this master secret.
+
+    HKDF runs once per key (its result, an immutable string, is cached); every caller gets a
+    JWK object of its own, since a JWK is a mutable dict and threads must not share one.
+    """
+    return JWK(kty="oct", k=_derive(master.secret, app_id, version))
 
 
 @lru_cache(maxsize=4096)
-def _derive(secret: bytes, app_id: str, version: int) -> JWK:
+def _derive(secret: bytes, app_id: str, version: int) -> str:
     info = f"order-session-key|{app_id}|{version}".encode()
     raw = HKDF(algorithm=SHA256(), length=KEY_BYTES, salt=SALT, info=info).derive(secret)
-    return JWK(kty="oct", k=base64url_encode(raw))
+    return base64url_encode(raw)

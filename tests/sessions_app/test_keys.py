@@ -221,3 +221,12 @@ def test_malformed_master_secrets_fail_the_startup_check(session_keys):
     assert [e.id for e in order_session_keys_check()] == ["sessions_app.E001"]
     session_keys.TALLY_ORDER_SESSION_KEYS = [MASTER]
     assert order_session_keys_check() == []
+
+
+def test_each_caller_gets_a_key_object_of_its_own():
+    """A JWK is a mutable dict: two requests (threads) must never hold the same one."""
+    master = keys.current_master()
+    first = keys.derive_key(master, "app-a", 1)
+    second = keys.derive_key(master, "app-a", 1)
+    assert first is not second
+    assert first.export() == second.export()
