@@ -6,9 +6,9 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
 
-from accounts import services
+from accounts import client_credentials, services
 from accounts.forms import AppForm, MemberChangeForm, MemberCreationForm
-from accounts.models import ApiToken, App, User
+from accounts.models import ApiToken, App, ClientSecret, User
 
 
 @admin.register(User)
@@ -43,14 +43,21 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
+class ClientSecretInline(ApiTokenInline):
+    """Client secrets for POST /accessToken/get (client_id = the app id); read-only, issued
+    and revoked by the app actions."""
+
+    model = ClientSecret
+
+
 @admin.register(App)
 class AppAdmin(admin.ModelAdmin):
     form = AppForm
     list_display = ("name", "app_def_id", "scope_list", "is_active", "created")
     search_fields = ("name", "app_def_id")
     readonly_fields = ("app_def_id", "created")
-    inlines = [ApiTokenInline]
-    actions = ["rotate_token"]
+    inlines = [ApiTokenInline, ClientSecretInline]
+    actions = ["rotate_token", "issue_client_secret", "revoke_client_secrets"]
 
     def get_inlines(self, request, obj):
         # A new app has no tokens yet; its first token is shown once after saving.
@@ -73,6 +80,17 @@ class AppAdmin(admin.ModelAdmin):
         for app in queryset:
             token = services.app_token_rotate(app=app)
             _show_once(request, f"New token for {app.name}", token)
+
+    @admin.action(description="Issue a client secret (shown once; other secrets stay valid)")
+    def issue_client_secret(self, request, queryset):
+        for app in queryset:
+            secret = client_credentials.client_secret_issue(app=app)
+            _show_once(request, f"client_id {app.app_def_id}, client secret for {app.name}", secret)
+
+    @admin.action(description="Revoke client secrets (their access tokens stop at once)")
+    def revoke_client_secrets(self, request, queryset):
+        count = sum(client_credentials.client_secrets_revoke(app=app) for app in queryset)
+        messages.success(request, f"Revoked {count} client secret(s).")
 
 
 def _show_once(request, title: str, token: str) -> None:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from rest_framework import authentication, exceptions
 
 from accounts.caller import Caller
+from accounts.client_credentials import (
+    AccessTokenInvalid,
+    access_token_caller,
+    looks_like_access_token,
+)
 from accounts.models import App
 from accounts.scopes import MEMBER_SCOPES
 from accounts.services import token_owner
@@ -46,3 +51,20 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="tally"'
+
+
+class AccessTokenAuthentication(BearerTokenAuthentication):
+    """``Authorization: Bearer <access token>`` from ``POST /accessToken/get``. Anything that
+    is not shaped like an access token is left to BearerTokenAuthentication (listed after
+    this class). Each request reads the token's secret and app from the database, so a
+    revoked secret or a disabled app is refused at once in every process."""
+
+    def authenticate(self, request):
+        raw = self.token_from(request.META.get("HTTP_AUTHORIZATION", ""))
+        if raw is None or not looks_like_access_token(raw):
+            return None
+        try:
+            caller = access_token_caller(raw)
+        except AccessTokenInvalid as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from None
+        return caller.app, caller

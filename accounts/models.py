@@ -101,3 +101,22 @@ class ApiToken(models.Model):
 
 
 SCOPE_CHOICES = [(s, s) for s in ALL_SCOPES]
+
+
+class ClientSecret(models.Model):
+    """A client secret of an app, for the client-credentials step of the receipts API
+    (``POST /accessToken/get`` with ``client_id`` = the app id). Only its SHA-256 is stored
+    (a 256-bit random secret needs no password hashing); it is shown once. Revoking it ends
+    every access token issued with it on the next request."""
+
+    app = models.ForeignKey(App, on_delete=models.CASCADE, related_name="client_secrets")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16, help_text="The first characters, to recognise it.")
+    created = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

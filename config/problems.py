@@ -12,7 +12,7 @@ from typing import Any
 from django.http import JsonResponse
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_PATH_PREFIXES = ("/order-management/",)
+PROBLEM_PATH_PREFIXES = ("/order-management/", "/accessToken/")
 
 
 def problem_body(

@@ -11,6 +11,7 @@
 | TALLY_ORDER_SESSION_KEYS | comma-separated `id:secret` master secrets, first encrypts | none |
 | TALLY_MAX_BODY_BYTES | largest request body accepted (413 above) | 1048576 |
 | TALLY_DB_PREPARED_STATEMENTS | `1`: server-side binding, prepared statements (PostgreSQL) | `0` |
+| TALLY_ACCESS_TOKEN_RATE | attempts at POST /accessToken/get per client address | `60/min` |
 | TALLY_PAYMENT_PROVIDER | dotted path of the payment provider class | the test provider |
 | TALLY_SITE_URL | the site's address, for links in emails | `http://127.0.0.1:8000` |
 | TALLY_EMAIL_FROM | sender of emails to members | `Tally <noreply@localhost>` |
@@ -56,6 +57,8 @@ TALLY_MAX_BODY_BYTES = int(os.environ.get("TALLY_MAX_BODY_BYTES", str(1024 * 102
 # Paths that legitimately carry larger bodies (a 2 MB image is about 2.7 MB of base64).
 TALLY_BODY_LIMIT_OVERRIDES = {"/order-management/v1/image": 4 * 1024 * 1024}
 TALLY_DB_PREPARED_STATEMENTS = env_flag("TALLY_DB_PREPARED_STATEMENTS")
+# Attempts at POST /accessToken/get per client address (DRF rate: "60/min", "1000/hour").
+TALLY_ACCESS_TOKEN_RATE = os.environ.get("TALLY_ACCESS_TOKEN_RATE", "60/min")
 TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
@@ -190,6 +193,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(TALLY_BODY_LIMIT_OVERRIDES.values()) + 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.AccessTokenAuthentication",
         "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

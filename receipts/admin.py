@@ -26,8 +26,9 @@ from receipts.selectors import (
 
 
 class ReadOnlyMixin:
-    """Receipts and images are immutable and metadata is the merchant's to set: the admin
-    shows them and changes nothing."""
+    """Receipts (every version) and images are immutable and metadata is the merchant's to
+    set: the admin shows them and changes nothing. A correction comes from the merchant's app
+    as a new version (``receipt_correct``)."""
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -122,9 +123,18 @@ class ReceiptLineInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("payment", "currency", "total_amount", "shipping_amount", "at")
-    search_fields = ("payment__transaction_id",)
-    fields = ("payment", "currency", "shipping_amount", "total_amount", "at", "written_by")
+    list_display = ("payment", "version", "currency", "total_amount", "shipping_amount", "at")
+    search_fields = ("payment__transaction_id", "reason")
+    fields = (
+        "payment",
+        "version",
+        "reason",
+        "currency",
+        "shipping_amount",
+        "total_amount",
+        "at",
+        "written_by",
+    )
     readonly_fields = fields
     inlines = [ReceiptLineInline]
     list_select_related = ("payment",)

@@ -18,6 +18,7 @@ from receipts.validation.links import MAX_LINK_LENGTH
 
 LINE_ID_MAX = 255
 LINE_DESCRIPTION_MAX = 1024
+RECEIPT_REASON_MAX = 300  # the order timeline keeps a reason of at most 300 characters
 
 
 class Stamped(models.Model):
@@ -91,10 +92,18 @@ class QuantityUnit(models.TextChoices):
 
 
 class Receipt(Stamped):
-    """The order lines of one payment, stored once. Amounts are integer minor units of
-    ``currency`` (the payment's currency when the receipt was stored)."""
+    """One version of the order lines of a payment. Version 1 is the receipt as first sent;
+    each correction adds the next version with its reason. No version is ever changed, so
+    every receipt a buyer was shown can be read again. Amounts are integer minor units of
+    ``currency`` (the payment's currency when the version was stored)."""
 
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="receipts")
+    version = models.PositiveIntegerField(default=1)
+    reason = models.CharField(
+        max_length=RECEIPT_REASON_MAX,
+        blank=True,
+        help_text="Why this version corrects the one before (empty for version 1).",
+    )
     currency = models.CharField(max_length=3)
     shipping_amount = models.BigIntegerField(default=0)
     total_amount = models.BigIntegerField(
@@ -102,16 +111,20 @@ class Receipt(Stamped):
     )
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-version"]
         constraints = [
             models.CheckConstraint(
                 name="receipt_amounts_not_negative",
                 condition=models.Q(shipping_amount__gte=0, total_amount__gte=0),
-            )
+            ),
+            models.UniqueConstraint(fields=["payment", "version"], name="receipt_version"),
+            models.CheckConstraint(
+                name="receipt_version_from_1", condition=models.Q(version__gte=1)
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Receipt of {self.payment_id}"
+        return f"Receipt of {self.payment_id}, version {self.version}"
 
 
 class ReceiptLine(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.caller import Caller
@@ -14,8 +15,11 @@ from orders.models import Payment
 from receipts.models import Category, OrderMetadata, QuantityUnit, Receipt, ReceiptImage
 
 # For a payments queryset that will be summarised: one query each, whatever the count.
-SUMMARY_SELECT = ("receipt", "order_metadata__image")
-SUMMARY_PREFETCH = ("receipt__lines",)
+SUMMARY_SELECT = ("order_metadata__image",)
+SUMMARY_PREFETCH = (
+    Prefetch("receipts", queryset=Receipt.objects.order_by("-version")),
+    "receipts__lines",
+)
 SUMMARY_DEFER = ("order_metadata__image__data",)
 
 
@@ -47,8 +51,21 @@ class LineSummary:
 
 
 @dataclass(frozen=True)
+class VersionSummary:
+    """One version of a receipt in the history: when, by whom, why, and its total."""
+
+    receipt: Receipt
+    total_amount: Decimal
+
+    @property
+    def is_correction(self) -> bool:
+        return self.receipt.version > 1
+
+
+@dataclass(frozen=True)
 class ReceiptSummary:
-    """A payment's receipt, link and image in display units (Decimal in its currency)."""
+    """A payment's receipt (its latest version), link and image in display units (Decimal in
+    its currency), and ``history``: every version, newest first."""
 
     payment: Payment
     receipt: Receipt | None
@@ -57,6 +74,11 @@ class ReceiptSummary:
     lines: list[LineSummary] = field(default_factory=list)
     shipping_amount: Decimal | None = None
     total_amount: Decimal | None = None
+    history: list[VersionSummary] = field(default_factory=list)
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.receipt is not None and self.receipt.version > 1
 
     @property
     def image(self) -> ReceiptImage | None:
@@ -79,7 +101,8 @@ class ReceiptSummary:
 def payment_receipt_summary(payment: Payment) -> ReceiptSummary:
     """Everything receipts knows about ``payment``, ready for a template. Uses the relations
     already loaded when the payments came with SUMMARY_SELECT / SUMMARY_PREFETCH."""
-    receipt = _related(payment, "receipt")
+    versions = sorted(payment.receipts.all(), key=lambda r: r.version, reverse=True)
+    receipt = versions[0] if versions else None
     metadata = _related(payment, "order_metadata")
     currency = receipt.currency if receipt else payment.currency
     if receipt is None:
@@ -109,13 +132,14 @@ def payment_receipt_summary(payment: Payment) -> ReceiptSummary:
         ],
         shipping_amount=money(receipt.shipping_amount),
         total_amount=money(receipt.total_amount),
+        history=[VersionSummary(v, _money(v.currency)(v.total_amount)) for v in versions],
     )
 
 
 def _related(payment: Payment, name: str):
     try:
         return getattr(payment, name)
-    except (Receipt.DoesNotExist, OrderMetadata.DoesNotExist):
+    except OrderMetadata.DoesNotExist:
         return None
 
 

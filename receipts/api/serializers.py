@@ -14,6 +14,7 @@ from receipts.api.fields import IdField, StrictIntegerField, StrictStringField, 
 from receipts.models import (
     LINE_DESCRIPTION_MAX,
     LINE_ID_MAX,
+    RECEIPT_REASON_MAX,
     Category,
     QuantityUnit,
     Receipt,
@@ -98,12 +99,39 @@ class ReceiptSerializer(StrictSerializer):
         }
 
 
+class CategoryField(serializers.ChoiceField):
+    """The draft's lower-camel names, and the upper-case names of later versions
+    (``ORDER_CONFIRMATION``) as aliases: stored and answered in the draft's form."""
+
+    ALIASES = {category.name: category.value for category in Category}
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=[*Category.values, *self.ALIASES], **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return self.ALIASES.get(value, value)
+
+
+class ReceiptCorrectionSerializer(ReceiptSerializer):
+    """A corrected receipt: the receipt body plus why (Tally's addition)."""
+
+    reason = StrictStringField(max_length=RECEIPT_REASON_MAX)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "reason": self.validated_data["reason"]}
+
+
+class VersionQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
 class ImageRefSerializer(StrictSerializer):
     id = IdField()
 
 
 class OrderSerializer(StrictSerializer):
-    category = serializers.ChoiceField(choices=Category.values)
+    category = CategoryField()
     orderDetailsUrl = StrictStringField(max_length=MAX_LINK_LENGTH)
     image = ImageRefSerializer(required=False, allow_null=True)
 
@@ -135,4 +163,6 @@ def receipt_body(receipt: Receipt) -> dict[str, Any]:
             for line in receipt.lines.all()
         ],
         "shippingAmount": receipt.shipping_amount,
+        "version": receipt.version,
+        **({"reason": receipt.reason} if receipt.reason else {}),
     }

@@ -19,7 +19,9 @@ from receipts.api.problems import ProblemJSONParser, problem_exception_handler
 from receipts.api.serializers import (
     ImageSerializer,
     OrderSerializer,
+    ReceiptCorrectionSerializer,
     ReceiptSerializer,
+    VersionQuerySerializer,
     receipt_body,
 )
 from receipts.errors import ImageNotFound
@@ -30,7 +32,7 @@ from receipts.services.order_metadata import (
     order_metadata_get,
     order_metadata_replace,
 )
-from receipts.services.receipts import receipt_get, receipt_store
+from receipts.services.receipts import receipt_correct, receipt_get, receipt_store
 
 # Served images can never become a document that runs anything, wherever they are opened.
 IMAGE_HEADERS = {
@@ -87,7 +89,8 @@ class ReceiptsAPIView(APIView):
 
 
 class ImageUploadView(ReceiptsAPIView):
-    """POST /order-management/v1/image: 201 on the first upload, 200 on an exact replay."""
+    """POST or PUT /order-management/v1/image: 201 on the first upload, 200 on an exact
+    replay. The draft's summary says POST and its own section PUT; both work alike."""
 
     required_scopes = RECEIPTS_MANAGE
 
@@ -105,6 +108,14 @@ class ImageUploadView(ReceiptsAPIView):
             status=201 if upload.created else 200,
             headers={"Location": location},
         )
+
+    @extend_schema(
+        request=ImageSerializer,
+        responses={201: IMAGE_RESPONSE, 200: IMAGE_RESPONSE, **ERRORS},
+        tags=["receipts"],
+    )
+    def put(self, request: Request) -> Response:
+        return self.post(request)
 
 
 class ImageFileView(ReceiptsAPIView):
@@ -140,9 +151,10 @@ class ImageFileView(ReceiptsAPIView):
 
 
 class ReceiptView(ReceiptsAPIView):
-    """POST|GET /order-management/v1/receipt/{transactionId}."""
+    """POST|PUT|GET /order-management/v1/receipt/{transactionId}. POST and PUT are the same
+    upload (the draft's summary says POST, its own section PUT)."""
 
-    required_scopes = {"GET": RECEIPTS_READ, "POST": RECEIPTS_MANAGE}
+    required_scopes = {"GET": RECEIPTS_READ, "POST": RECEIPTS_MANAGE, "PUT": RECEIPTS_MANAGE}
 
     @extend_schema(
         request=ReceiptSerializer, responses={201: ReceiptSerializer, **ERRORS}, tags=["receipts"]
@@ -154,12 +166,54 @@ class ReceiptView(ReceiptsAPIView):
             actor=self.actor(request),
             **serializer.service_kwargs(),
         )
-        location = reverse("receipts:receipt", args=[transaction_id])
-        return Response(receipt_body(receipt), status=201, headers={"Location": location})
+        return created(receipt, transaction_id)
 
-    @extend_schema(responses={200: ReceiptSerializer, **ERRORS}, tags=["receipts"])
+    @extend_schema(
+        request=ReceiptSerializer, responses={201: ReceiptSerializer, **ERRORS}, tags=["receipts"]
+    )
+    def put(self, request: Request, transaction_id: str) -> Response:
+        return self.post(request, transaction_id)
+
+    @extend_schema(
+        parameters=[VersionQuerySerializer],
+        responses={200: ReceiptSerializer, **ERRORS},
+        tags=["receipts"],
+    )
     def get(self, request: Request, transaction_id: str) -> Response:
-        return Response(receipt_body(receipt_get(transaction_id)))
+        query = VersionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version = query.validated_data.get("version")
+        return Response(receipt_body(receipt_get(transaction_id, version=version)))
+
+
+class ReceiptVersionsView(ReceiptsAPIView):
+    """POST /order-management/v1/receipt/{transactionId}/versions (Tally's addition): a
+    corrected receipt, stored as the next version with its reason."""
+
+    required_scopes = RECEIPTS_MANAGE
+
+    @extend_schema(
+        request=ReceiptCorrectionSerializer,
+        responses={201: ReceiptSerializer, 200: ReceiptSerializer, **ERRORS},
+        tags=["receipts"],
+    )
+    def post(self, request: Request, transaction_id: str) -> Response:
+        serializer = self.valid(ReceiptCorrectionSerializer, request)
+        correction = receipt_correct(
+            transaction_id=transaction_id,
+            actor=self.actor(request),
+            **serializer.service_kwargs(),
+        )
+        if not correction.created:
+            return Response(receipt_body(correction.receipt))
+        return created(correction.receipt, transaction_id)
+
+
+def created(receipt, transaction_id: str) -> Response:
+    location = reverse("receipts:receipt", args=[transaction_id])
+    if receipt.version > 1:
+        location += f"?version={receipt.version}"
+    return Response(receipt_body(receipt), status=201, headers={"Location": location})
 
 
 class OrderView(ReceiptsAPIView):

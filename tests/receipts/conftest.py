@@ -8,18 +8,31 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.actors import Actor
 from accounts.scopes import RECEIPTS_MANAGE, RECEIPTS_READ
 from config import clock as tally_clock
 from orders.models import Payment
 from receipts.api.serializers import ReceiptSerializer
+from receipts.devserver import ThreadedDevServer
 from receipts.models import Receipt
 from receipts.services.receipts import receipt_store
 from tests.api.factories import order_row
 from tests.receipts import images as img
 
 _seq = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The live server of these tests keeps the ``client_id`` and ``client_secret`` headers
+    that Django's own test server drops (receipts/devserver.py), as production must."""
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = ThreadedDevServer
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_category_is_one_of_the_six(api, merchant, payment):
 
 
 def test_other_categories_are_refused(api, merchant, payment):
-    for category in ["RECEIPT", "ORDER_CONFIRMATION", "shipping", "", None, 1]:
+    for category in ["Receipt", "order_confirmation", "ORDERCONFIRMATION", "shipping", "", None, 1]:
         reply = api.put(url(payment), order_meta(category=category), token=merchant)
         assert_problem(reply, 400)
         assert names(reply) == ["category"]

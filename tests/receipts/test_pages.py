@@ -91,8 +91,8 @@ def test_summaries_of_many_payments_cost_a_fixed_number_of_queries(
             image_id=None,
             actor=actor,
         )
-    # when / then
-    with django_assert_max_num_queries(2):
+    # when / then: payments, their receipt versions, the versions' lines
+    with django_assert_max_num_queries(3):
         payments = (
             Payment.objects.select_related(*SUMMARY_SELECT)
             .prefetch_related(*SUMMARY_PREFETCH)

@@ -365,7 +365,8 @@ def test_other_content_types_are_a_415_problem(api, merchant, payment):
 
 
 def test_other_methods_are_a_405_problem(api, merchant, payment):
-    assert_problem(api.put(url(payment), receipt(), token=merchant), 405)
+    assert_problem(api.patch(url(payment), receipt(), token=merchant), 405)
+    assert_problem(api.request("DELETE", url(payment), token=merchant), 405)
 
 
 def test_body_over_one_mebibyte_is_a_413_problem(api, merchant, payment):
