@@ -7,6 +7,7 @@ the permission check), never an error of its own.
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.caller import Caller
@@ -68,3 +69,13 @@ class AccessTokenAuthentication(BearerTokenAuthentication):
         except AccessTokenInvalid as exc:
             raise exceptions.AuthenticationFailed(exc.message) from None
         return caller.app, caller
+
+
+class AccessTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the access token of ``POST /accessToken/get`` (a JWT, as a Bearer token)."""
+
+    target_class = "accounts.authentication.AccessTokenAuthentication"
+    name = "accessToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

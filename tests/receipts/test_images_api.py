@@ -225,3 +225,33 @@ def _session_of(api, username: str, password: str) -> dict[str, str]:
     client = Client()
     assert client.login(username=username, password=password)
     return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+# --- PUT: the draft's own section uploads with PUT; same rules, same answers ---------------
+
+
+def test_put_uploads_like_post(api, merchant):
+    reply = api.put(UPLOAD, image_body("put-logo"), token=merchant)
+    assert reply.status == 201
+    assert reply.body == {"imageId": "put-logo"}
+    assert ReceiptImage.objects.filter(image_id="put-logo").count() == 1
+
+
+def test_put_after_post_of_the_same_bytes_is_a_replay(api, merchant):
+    body = image_body("logo", img.jpeg(300, 300))
+    api.post(UPLOAD, body, token=merchant)
+    assert api.put(UPLOAD, body, token=merchant).status == 200
+
+
+def test_put_of_other_bytes_under_a_taken_id_is_a_409(api, merchant):
+    api.post(UPLOAD, image_body("logo", img.png(200, 200)), token=merchant)
+    reply = api.put(UPLOAD, image_body("logo", img.png(300, 300)), token=merchant)
+    assert_problem(reply, 409)
+    assert reply.body["code"] == "IMAGE_EXISTS"
+
+
+def test_put_refuses_what_post_refuses(api, merchant):
+    reply = api.put(UPLOAD, image_body("logo", type="url"), token=merchant)
+    assert_problem(reply, 400)
+    assert names(reply) == ["type"]
+    assert not ReceiptImage.objects.exists()

@@ -102,6 +102,29 @@ def test_category_is_one_of_the_six(api, merchant, payment):
         assert reply.body["category"] == category
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("GENERAL", "general"),
+        ("RECEIPT", "receipt"),
+        ("ORDER_CONFIRMATION", "orderConfirmation"),
+        ("DELIVERY", "delivery"),
+        ("TICKET", "ticket"),
+        ("BOOKING", "booking"),
+    ],
+)
+def test_upper_case_categories_are_aliases_answered_in_the_drafts_form(
+    api, merchant, payment, sent, stored
+):
+    # when
+    put = api.put(url(payment), order_meta(category=sent), token=merchant)
+    # then
+    assert put.status == 200
+    assert put.body["category"] == stored
+    assert api.get(url(payment), token=merchant).body["category"] == stored
+    assert OrderMetadata.objects.get(payment=payment).category == stored
+
+
 def test_other_categories_are_refused(api, merchant, payment):
     for category in ["Receipt", "order_confirmation", "ORDERCONFIRMATION", "shipping", "", None, 1]:
         reply = api.put(url(payment), order_meta(category=category), token=merchant)

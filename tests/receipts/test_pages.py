@@ -13,7 +13,7 @@ from receipts.models import OrderMetadata, Receipt, ReceiptImage
 from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
 from receipts.services.images import image_upload
 from receipts.services.order_metadata import order_metadata_replace
-from receipts.services.receipts import receipt_store
+from receipts.services.receipts import receipt_correct, receipt_store
 from tests.receipts import images as img
 from tests.receipts.conftest import line, lines_of, stored
 
@@ -156,3 +156,36 @@ def test_owner_order_page_shows_each_payments_receipt_link_and_image(complete, a
     assert "Programme" in html and "400.00" in html
     assert 'href="https://mystore.no/tickets/42"' in html
     assert 'src="/order-management/v1/image/ticket-img"' in html
+
+
+@pytest.fixture
+def corrected(complete, actor) -> Payment:
+    """The complete payment's receipt corrected once: the programme was returned."""
+    receipt_correct(
+        transaction_id=complete.transaction_id,
+        lines=lines_of(line()),
+        shipping_amount=15000,
+        reason="programme returned",
+        actor=actor,
+    )
+    return complete
+
+
+def test_owner_sees_the_latest_version_with_its_history(corrected):
+    html = receipt_html(corrected)
+    assert "Version 2" in html
+    assert "Programme" not in html  # the lines shown are the latest version's
+    assert "programme returned" in html
+    assert "400.00" in html and "275.00" in html  # the totals of both versions
+
+
+def test_member_sees_the_corrected_receipt_and_why(corrected):
+    html = MEMBER_TEMPLATE.render(Context({"payment": corrected}))
+    assert "Corrected" in html and "programme returned" in html
+    assert "275.00 NOK" in html
+    assert "400.00 NOK" in html  # the first receipt, in the history
+
+
+def test_owner_order_page_shows_the_history(corrected, admin_client):
+    page = admin_client.get(f"/admin/orders/order/{corrected.order.pk}/change/")
+    assert "programme returned" in page.content.decode()

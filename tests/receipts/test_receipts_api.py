@@ -398,3 +398,42 @@ def test_member_token_cannot_use_the_receipts_api(api, member, payment):
 
     token = member_token_issue(member=member)
     assert_problem(api.get(url(payment), token=token), 403)
+
+
+# --- PUT: the draft's own section uploads with PUT; same rules, same answers ---------------
+
+
+def test_put_stores_the_receipt_like_post(api, merchant, payment):
+    reply = api.put(url(payment), receipt(), token=merchant)
+    assert reply.status == 201
+    assert reply.headers["location"] == url(payment)
+    assert api.get(url(payment), token=merchant).body == reply.body
+
+
+def test_put_after_a_receipt_is_a_409_and_changes_nothing(api, merchant, payment):
+    api.post(url(payment), receipt(), token=merchant)
+    reply = api.put(url(payment), receipt(line(description="changed")), token=merchant)
+    assert_problem(reply, 409)
+    assert reply.body["code"] == "RECEIPT_EXISTS"
+    assert ReceiptLine.objects.get().description == line()["description"]
+
+
+def test_put_refuses_what_post_refuses(api, merchant, payment):
+    reply = api.put(url(payment), receipt(line(taxAmount=1)), token=merchant)
+    assert_problem(reply, 400)
+    assert "orderLines[0].taxAmount" in names(reply)
+    assert not Receipt.objects.exists()
+
+
+def test_put_needs_the_manage_scope(api, reader, payment):
+    assert_problem(api.put(url(payment), receipt(), token=reader), 403)
+    assert not Receipt.objects.exists()
+
+
+def test_answer_carries_the_version(api, merchant, payment):
+    assert api.post(url(payment), receipt(), token=merchant).body["version"] == 1
+
+
+def test_merchant_serial_number_is_accepted_and_ignored(api, merchant, payment):
+    headers = {"Merchant-Serial-Number": "123456", "Ocp-Apim-Subscription-Key": "k"}
+    assert api.post(url(payment), receipt(), token=merchant, headers=headers).status == 201
