@@ -2,7 +2,8 @@
 
 PostgreSQL only: SQLite takes one writer at a time (IMMEDIATE transactions), so two requests
 never overlap there and there is no race to test; on PostgreSQL they do overlap, and the
-payment row lock plus the one-to-one constraint must leave exactly one receipt.
+payment row lock plus the unique (payment, version) constraint must leave exactly one receipt,
+and simultaneous corrections numbered without gaps.
 """
 
 from __future__ import annotations
@@ -90,3 +91,19 @@ def test_simultaneous_first_order_metadata_puts_leave_one_row_and_every_entry(
     assert statuses == [200] * ATTEMPTS
     entries = OrderTimelineEntry.objects.filter(action="order_metadata_replaced")
     assert sorted(e.data["version"] for e in entries) == list(range(1, ATTEMPTS + 1))
+
+
+def test_simultaneous_corrections_number_their_versions_without_gaps(api, merchant, payment):
+    # given: a receipt, then different corrections at once
+    path = f"/order-management/v1/receipt/{payment.transaction_id}"
+    assert api.post(path, receipt(), token=merchant).status == 201
+    bodies = [
+        {**receipt(line(description=f"fix {i}")), "reason": f"fix {i}"} for i in range(ATTEMPTS)
+    ]
+    # when
+    statuses = at_once(lambda body: api.post(path + "/versions", body, token=merchant), bodies)
+    # then
+    assert statuses == [201] * ATTEMPTS
+    versions = sorted(Receipt.objects.values_list("version", flat=True))
+    assert versions == list(range(1, ATTEMPTS + 2))
+    assert OrderTimelineEntry.objects.filter(action="receipt_corrected").count() == ATTEMPTS
