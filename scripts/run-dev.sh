@@ -36,7 +36,7 @@ rm -f .demo-logins.txt
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
-$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+$PY manage.py devserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
 $PY manage.py worker &
 pids+=($!)
