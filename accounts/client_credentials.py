@@ -18,6 +18,7 @@ can move them.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import uuid
@@ -78,9 +79,8 @@ def _digest(raw: str) -> str:
 def app_find(name_or_id: str) -> App:
     """The app with this app id (client id) or name, for commands."""
     value = (name_or_id or "").strip()
-    app = None
-    if _as_uuid(value) is not None:
-        app = App.objects.filter(app_def_id=_as_uuid(value)).first()
+    app_id = _as_uuid(value)
+    app = App.objects.filter(app_def_id=app_id).first() if app_id else None
     app = app or App.objects.filter(name=value).first()
     if app is None:
         raise NotFoundError(f"No app has the id or name '{value}'.", code="APP_NOT_FOUND")
@@ -190,6 +190,7 @@ def _claims_of(token: jwt.JWT) -> dict:
         and type(claims.get("sid")) is int
         and isinstance(claims.get("sub"), str)
         and isinstance(claims.get("scp"), list)
+        and all(isinstance(scope, str) for scope in claims["scp"])
         and all(type(claims.get(name)) is int for name in ("nbf", "exp"))
     )
     if not valid:
@@ -206,7 +207,7 @@ def _keys() -> list[jwk.JWK]:
     ]
 
 
-def _b64(mac) -> str:
+def _b64(mac: hmac.HMAC) -> str:
     return base64url_encode(mac.digest())
 
 
