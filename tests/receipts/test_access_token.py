@@ -3,10 +3,15 @@ rule, and every refused credential answered 401 in the problem format with nothi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 
 from accounts.client_credentials import client_secret_issue, client_secrets_revoke
 from accounts.models import App, ClientSecret
@@ -261,3 +266,26 @@ def test_token_requests_are_throttled_per_client_address(api, client, settings):
     assert [r.status for r in replies] == [401, 401, 401, 429]
     assert_problem(replies[-1], 429)
     assert "retry-after" in replies[-1].headers
+
+
+@pytest.mark.postgres
+def test_secret_revoked_by_another_process_refuses_the_token_on_the_next_request(
+    api, client, payment
+):
+    # given: a token in use
+    app, credentials = client
+    token = access_token(api, credentials)
+    assert api.get(receipt_url(payment), token=token).status == 404  # accepted: no receipt yet
+    # when: the command revokes the secret from a process of its own
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    subprocess.run(
+        [sys.executable, "manage.py", "issue_client_secret", str(app.app_def_id), "--revoke"],
+        env={**os.environ, "DATABASE_URL": url, "TALLY_DEBUG": "1"},
+        cwd=django_settings.BASE_DIR,
+        check=True,
+        capture_output=True,
+    )
+    # then
+    assert_problem(api.post(receipt_url(payment), receipt(), token=token), 401)
+    assert not Receipt.objects.exists()
