@@ -1,4 +1,6 @@
-"""DRF authentication by bearer token (``Authorization: Bearer <token>`` or the bare token).
+"""DRF authentication by bearer token (``Authorization: Bearer <token>`` or the bare token):
+an app or member token, or an app's one-hour access token from ``POST /accessToken/get``
+(accounts/client_credentials.py), told apart by their shape.
 
 The official Wix SDK sends ``Authorization: <apiKey>`` with its API-key strategy and an empty
 ``Authorization:`` header when it has no credentials; empty means "no credentials" (401 from
@@ -7,7 +9,6 @@ the permission check), never an error of its own.
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.caller import Caller
@@ -29,6 +30,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         raw = self.token_from(header)
         if raw is None:
             return None
+        if looks_like_access_token(raw):
+            return self.access_token_owner(raw)
         owner = token_owner(raw)
         if owner is None:
             raise exceptions.AuthenticationFailed("The token is not valid.")
@@ -39,6 +42,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not owner.is_active:
             raise exceptions.AuthenticationFailed("This member account is disabled.")
         return owner, Caller(member=owner, scopes=MEMBER_SCOPES)
+
+    def access_token_owner(self, raw: str):
+        """An access token from ``POST /accessToken/get``: its secret and app are read from
+        the database on every request, so a revoked secret or a disabled app is refused at
+        once in every process."""
+        try:
+            caller = access_token_caller(raw)
+        except AccessTokenInvalid as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from None
+        return caller.app, caller
 
     def token_from(self, header: str) -> str | None:
         parts = (header or "").strip().split()
@@ -52,30 +65,3 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return 'Bearer realm="tally"'
-
-
-class AccessTokenAuthentication(BearerTokenAuthentication):
-    """``Authorization: Bearer <access token>`` from ``POST /accessToken/get``. Anything that
-    is not shaped like an access token is left to BearerTokenAuthentication (listed after
-    this class). Each request reads the token's secret and app from the database, so a
-    revoked secret or a disabled app is refused at once in every process."""
-
-    def authenticate(self, request):
-        raw = self.token_from(request.META.get("HTTP_AUTHORIZATION", ""))
-        if raw is None or not looks_like_access_token(raw):
-            return None
-        try:
-            caller = access_token_caller(raw)
-        except AccessTokenInvalid as exc:
-            raise exceptions.AuthenticationFailed(exc.message) from None
-        return caller.app, caller
-
-
-class AccessTokenScheme(OpenApiAuthenticationExtension):
-    """Documents the access token of ``POST /accessToken/get`` (a JWT, as a Bearer token)."""
-
-    target_class = "accounts.authentication.AccessTokenAuthentication"
-    name = "accessToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
