@@ -1,6 +1,7 @@
 """Demo data: an owner, two members, an app with every scope, plans of every kind, a coupon.
 
-Idempotent: running it again updates the same rows and issues fresh tokens.
+Idempotent: running it again updates the same rows and issues fresh tokens; passwords that
+already match are left alone, so signed-in browsers stay signed in.
 """
 
 from __future__ import annotations
@@ -175,6 +176,9 @@ class Command(BaseCommand):
         user.email = spec["email"]
         user.is_staff = user.is_superuser = staff
         user.is_active = True
-        user.set_password(spec["password"])
+        # Setting the same password again would still change its hash, and with it every
+        # session's auth hash: a re-run would log every browser out.
+        if not user.check_password(spec["password"]):
+            user.set_password(spec["password"])
         user.save()
         return user
