@@ -125,6 +125,7 @@ def apply(modeladmin, request, orders, action: OrderAction, end_day: date | None
             refused.append((order, error.message))
         else:
             done.append(order)
+            modeladmin.log_change(request, order, action.label)
     if done:
         names = "; ".join(order_label(order) for order in done[:10])
         more = f" and {len(done) - 10} more" if len(done) > 10 else ""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.adminlists import TitledListAdmin
 from orders.models import Coupon, Plan, TaxSetting
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "name",
         "price",
@@ -47,7 +48,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "code",
         "discount_type",
@@ -65,7 +66,7 @@ class CouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaxSetting)
-class TaxSettingAdmin(admin.ModelAdmin):
+class TaxSettingAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = ("name", "rate", "included_in_price")
 
     def has_add_permission(self, request) -> bool:

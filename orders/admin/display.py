@@ -27,6 +27,23 @@ def duration(value: timedelta | None) -> str:
     return ", ".join(words) or "less than a minute"
 
 
+ACTOR_WORDS = {
+    "OWNER": "site owner",
+    "MEMBER": "member",
+    "APP": "app",
+    "CLOCK": "clock",
+    "SYSTEM": "system",
+}
+
+
+def actor_text(kind: str, label: str) -> str:
+    """``member: alice``, ``site owner``, ``clock``: who made a change, said once."""
+    word = ACTOR_WORDS.get(kind, kind.lower())
+    if not label or label.lower() in {kind.lower(), word}:
+        return word
+    return f"{word}: {label}"
+
+
 def short_id(value) -> str:
     """The first block of a GUID: enough to tell orders apart on a page, and searchable."""
     return str(value).split("-")[0]

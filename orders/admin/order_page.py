@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 
-from orders.admin.display import duration, money, next_payment_date
+from orders.admin.display import actor_text, duration, money, next_payment_date
 from orders.models import Order, Payment
 
 EVENTS_SHOWN = 100
@@ -166,10 +166,18 @@ def sections(order: Order) -> dict[str, Any]:
         "cycles": order_cycles(order),
         "invoices": invoices,
         "loose_payments": rows_by_invoice.get(None, []),
-        "timeline": list(order.timeline.all()),
+        "timeline": timeline_rows(order),
         "events": events,
         "events_total": order.last_event_sequence,
     }
+
+
+def timeline_rows(order: Order) -> list:
+    """The timeline, oldest first, each entry with who made it in words."""
+    entries = list(order.timeline.all())
+    for entry in entries:
+        entry.who = actor_text(entry.actor_kind, entry.actor_label)
+    return entries
 
 
 class ReceiptHook:

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.urls import path
 
+from config.adminlists import TitledListAdmin
 from orders.admin import actions, dashboard_page, export, offline, order_page
 from orders.admin.display import money, next_payment_date, order_label
 from orders.admin.filters import DateRangeFilter
@@ -23,7 +24,7 @@ from orders.selectors import orders_for_rendering
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "created_date",
         "buyer_email",
@@ -62,6 +63,7 @@ class OrderAdmin(admin.ModelAdmin):
     actions = actions.ORDER_ACTIONS
     fieldsets = order_page.FIELDSETS
     readonly_fields = order_page.READONLY_FIELDS
+    object_history_template = "admin/orders/order/object_history.html"
 
     # ---- the list ----------------------------------------------------------------------
 
@@ -127,6 +129,15 @@ class OrderAdmin(admin.ModelAdmin):
             extra["order_actions"] = actions.buttons_for(self, request, order)
             extra["subtitle"] = order_label(order)
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """An order's history is its timeline: every change, by anyone, not only admin edits."""
+        extra = dict(extra_context or {})
+        order = self.get_object(request, object_id)
+        if order is not None:
+            extra["timeline"] = order_page.timeline_rows(order)
+            extra["subtitle"] = order_label(order)
+        return super().history_view(request, object_id, extra_context=extra)
 
     # ---- extra pages: add offline order, price preview, CSV export, charts --------------
 

@@ -148,7 +148,8 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan_name} for {self.buyer_id} ({self.status})"
+        # Read without a query (the admin's recent actions keep this text).
+        return f"{self.plan_name} (order {str(self.pk).split('-')[0]})"
 
 
 class PausePeriodStatus(models.TextChoices):
