@@ -1,9 +1,15 @@
-"""How orders read to the owner: money with its currency, short ids, the next payment."""
+"""How orders read to the owner: money, days, durations in words, who did it, the next payment.
+
+Every value a page shows goes through one of these (or Django's own date formats), so no page
+prints a raw ``Decimal``, ``datetime`` or ``timedelta``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+
+from django.utils import formats, timezone
 
 from config import clock
 from config.money import format_money
@@ -25,6 +31,13 @@ def duration(value: timedelta | None) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
     words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
     return ", ".join(words) or "less than a minute"
+
+
+def day(moment: datetime | None) -> str:
+    """``5 Jan 2027``: the day in the site's time zone."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
 ACTOR_WORDS = {
