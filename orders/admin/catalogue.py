@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from config.adminlists import TitledListAdmin
-from orders.models import Coupon, Plan, TaxSetting
+from orders.admin.display import money
+from orders.models import Coupon, DiscountType, Plan, TaxSetting
 
 
 @admin.register(Plan)
 class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "name",
-        "price",
-        "currency",
+        "price_text",
         "pricing_model",
         "duration_count",
         "duration_unit",
@@ -46,13 +46,16 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
         ("History", {"fields": ("created", "updated")}),
     )
 
+    @admin.display(description="price", ordering="price")
+    def price_text(self, plan: Plan) -> str:
+        return money(plan.price, plan.currency)
+
 
 @admin.register(Coupon)
 class CouponAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "code",
-        "discount_type",
-        "value",
+        "discount",
         "enabled",
         "valid_from",
         "valid_until",
@@ -63,6 +66,13 @@ class CouponAdmin(TitledListAdmin, admin.ModelAdmin):
     search_fields = ("code",)
     filter_horizontal = ("plans",)
     readonly_fields = ("times_used", "created")
+
+    @admin.display(description="discount")
+    def discount(self, coupon: Coupon) -> str:
+        """``10 % off``; a fixed amount is in the currency of the plan it is used on."""
+        if coupon.discount_type == DiscountType.PERCENT:
+            return f"{coupon.value.normalize():f} % off"
+        return f"{coupon.value:.2f} off (in the plan's currency)"
 
 
 @admin.register(TaxSetting)

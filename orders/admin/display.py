@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.utils import formats, timezone
 
 from config import clock
 from config.money import format_money
-from orders.models import Order, OrderStatus
+from orders.models import Invoice, Order, OrderStatus
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -79,3 +80,13 @@ def next_payment_date(order: Order) -> datetime | None:
     from orders.services.schedule import next_renewal, pauses_of
 
     return next_renewal(order, pauses_of(order), clock.now())
+
+
+def amounts_due(orders) -> dict:
+    """What marking each order as paid records: the total of its unpaid invoices, in one query."""
+    rows = (
+        Invoice.objects.filter(order__in=orders, status=Invoice.Status.ISSUED)
+        .values("order_id", "currency")
+        .annotate(due=Sum("total"))
+    )
+    return {row["order_id"]: money(row["due"], row["currency"]) for row in rows}

@@ -46,7 +46,11 @@ def paused_total(order: Order) -> str:
 
 @admin.display(description="time postponed")
 def postponed_total(order: Order) -> str:
-    return duration(order.postponed_total)
+    """Postponements no longer count once a cancellation has set the end date."""
+    words = duration(order.postponed_total)
+    if order.postponed_total and order.cancellation_cause:
+        return f"{words} before the cancellation, which set the end date since"
+    return words
 
 
 @admin.display(description="plan price")

@@ -216,3 +216,9 @@ def test_an_owner_action_appears_in_recent_actions(owner_client, offline_order):
 def test_the_confirm_button_is_styled_like_the_admins_own(owner_client, offline_order):
     page = act(owner_client, "pause", [offline_order()]).content.decode()
     assert 'class="button default" id="confirm"' in page
+
+
+def test_mark_paid_confirmation_says_the_amount_it_records(owner_client, offline_order):
+    order = offline_order(paid=False)
+    page = act(owner_client, "mark_paid", [order]).content.decode()
+    assert "records a payment of <strong>10.00 EUR</strong>" in page

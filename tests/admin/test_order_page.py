@@ -117,3 +117,33 @@ def test_the_history_link_shows_the_orders_timeline(owner_client, order_factory,
     page = owner_client.get(f"/admin/orders/order/{order.pk}/history/").content.decode()
     assert "member: ida" in page and "paused" in page
     assert "doesn’t have a change history" not in page
+
+
+def test_durations_read_in_words(owner_client, order_factory, clock):
+    order = order_factory(paused_total=timedelta(seconds=2.98), postponed_total=timedelta(days=41))
+    page = page_of(owner_client, order)
+    assert "0:00:02" not in page and "days, 0:" not in page
+    assert "41 days" in page and "less than a minute" in page
+
+
+def test_postponements_are_not_shown_as_current_after_a_cancellation(
+    owner_client, order_factory, clock
+):
+    order = order_factory(
+        status="CANCELED",
+        cancellation_cause="OWNER_ACTION",
+        postponed_total=timedelta(days=41),
+    )
+    page = page_of(owner_client, order)
+    assert "41 days before the cancellation" in page
+
+
+def test_plan_and_coupon_lists_show_money_like_the_order_page(owner_client, plan_factory, clock):
+    from orders.models import Coupon
+
+    plan_factory(name="Gold", price="10.00")
+    Coupon.objects.create(code="TEN", discount_type="PERCENT", value="10")
+    plans = owner_client.get("/admin/orders/plan/").content.decode()
+    coupons = owner_client.get("/admin/orders/coupon/").content.decode()
+    assert "10.00 EUR" in plans and "10.000" not in plans
+    assert "10 % off" in coupons and "10.000" not in coupons
