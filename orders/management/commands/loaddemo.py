@@ -15,7 +15,8 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts.models import App, User
 from accounts.scopes import ALL_SCOPES
-from orders.models import DiscountType, PeriodUnit, PricingModel
+from orders.demo_history import MONTHS, demo_history
+from orders.models import DiscountType, Order, PeriodUnit, PricingModel
 from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
 
 OWNER = {"username": "owner", "email": "owner@example.com", "password": "tally-owner"}
@@ -78,19 +79,16 @@ PLANS = [
 def demo_orders(members: list[User], plans: dict) -> None:
     """A handful of orders in different states, made through the order services.
 
-    Only when there are no orders yet, so running the command again adds none.
+    Called only when there are no orders yet, so running the command again adds none.
     """
     from datetime import timedelta
 
     from accounts.actors import Actor
     from config import clock
-    from orders.models import Order
     from orders.services import lifecycle
     from orders.services.checkout import order_create_offline, order_create_online
     from orders.services.payments import invoice_pay
 
-    if Order.objects.exists():
-        return
     alice, bob = members
     actor = Actor.system("demo data")
 
@@ -126,6 +124,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="last line of stdout is JSON")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=MONTHS,
+            help=f"months of order history to make on a first run (default {MONTHS}; 0: none)",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -143,7 +147,10 @@ class Command(BaseCommand):
             code="SAVE10", discount_type=DiscountType.PERCENT, value=Decimal("10"), enabled=True
         )
         tax_set(name="VAT", rate=Decimal("0"), included_in_price=True)
-        demo_orders(members, {p.name: p for p in plans})
+        if not Order.objects.exists():
+            by_name = {p.name: p for p in plans}
+            demo_history(by_name, months=options["months"])
+            demo_orders(members, by_name)
         result = {
             "owner": {"username": owner.username, "password": OWNER["password"]},
             "app": {"name": app.name, "appDefId": str(app.app_def_id), "token": app_token},
