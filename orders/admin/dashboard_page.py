@@ -101,21 +101,16 @@ def _subscription_charts(measures: list[dashboard.MonthMeasures]) -> dict:
             labels,
             [m.active_members for m in measures],
         ),
-        "churn_chart": charts.line_chart(
-            "Churn rate per month",
-            labels,
-            [m.churn_rate for m in measures],
-            fmt=charts.percent,
-            whole_ticks=False,
-        ),
-        "trials_chart": charts.line_chart(
-            "Trial conversion, by the month the trial began",
-            labels,
-            [m.trial_conversion for m in measures],
-            fmt=charts.percent,
-            whole_ticks=False,
+        "churn_chart": _rate_chart("Churn rate per month", labels, measures, "churn_rate"),
+        "trials_chart": _rate_chart(
+            "Trial conversion, by the month the trial began", labels, measures, "trial_conversion"
         ),
     }
+
+
+def _rate_chart(title: str, labels: list[str], measures, attribute: str):
+    values = [getattr(m, attribute) for m in measures]
+    return charts.line_chart(title, labels, values, fmt=charts.percent, whole_ticks=False)
 
 
 def _order_charts(at) -> dict:
