@@ -101,7 +101,9 @@ def whole(value: float) -> str:
 
 
 def percent(value: float) -> str:
-    return f"{value:.0%}" if value == round(value, 2) else f"{value:.1%}"
+    """``30%``, ``12.5%``: one decimal only when it says something."""
+    tenths = round(value * 1000)
+    return f"{tenths // 10}%" if tenths % 10 == 0 else f"{tenths / 10:.1f}%"
 
 
 def line_chart(

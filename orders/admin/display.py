@@ -41,6 +41,13 @@ def day(moment: datetime | None) -> str:
     return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
+def moment_text(moment: datetime | None) -> str:
+    """``5 Jan 2027, 12:08``: a time in the site's time zone (admin callables get no formatting)."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 ACTOR_WORDS = {
     "OWNER": "site owner",
     "MEMBER": "member",

@@ -17,7 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 
-from orders.admin.display import actor_text, duration, money, next_payment_date
+from orders.admin.display import (
+    actor_text,
+    duration,
+    moment_text,
+    money,
+    next_payment_date,
+)
 from orders.models import Order, Payment
 
 EVENTS_SHOWN = 100
@@ -36,7 +42,7 @@ def buyer(order: Order) -> str:
 
 @admin.display(description="next payment")
 def next_payment(order: Order):
-    return next_payment_date(order) or "none"
+    return moment_text(next_payment_date(order)) or "none"
 
 
 @admin.display(description="time paused")

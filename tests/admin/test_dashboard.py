@@ -207,3 +207,7 @@ def test_x_labels_are_thinned_so_they_never_touch():
     stride = charts.label_stride(52)
     assert room * stride >= charts.LABEL_SPACE
     assert charts.label_stride(12) == 1
+
+
+def test_rates_read_as_whole_percentages_unless_a_decimal_says_something():
+    assert [charts.percent(v) for v in (0.1 + 0.2, 0.125, 0, 1)] == ["30%", "12.5%", "0%", "100%"]
