@@ -37,16 +37,17 @@ def week_label(week: date) -> str:
 
 def chart_context() -> dict:
     at = clock.now()
-    measures = dashboard.subscription_measures(at)
+    now = dashboard.running_now()
+    measures, revenues = dashboard.monthly(at, now=now)
     return {
         "as_of": at,
         "time_zone": timezone.get_current_timezone_name(),
         "cache_minutes": CACHE_SECONDS // 60,
-        "today": _today(dashboard.today_numbers(at)),
+        "today": _today(dashboard.today_numbers(at, now=now)),
         "now": _now_numbers(measures[-1]),
         **_subscription_charts(measures),
-        **_order_charts(at),
-        "revenues": [_revenue_chart(revenue) for revenue in dashboard.revenue_per_month(at)],
+        **_order_charts(at, now),
+        "revenues": [_revenue_chart(revenue) for revenue in revenues],
     }
 
 
@@ -113,9 +114,9 @@ def _rate_chart(title: str, labels: list[str], measures, attribute: str):
     return charts.line_chart(title, labels, values, fmt=charts.percent, whole_ticks=False)
 
 
-def _order_charts(at) -> dict:
-    active = dashboard.active_orders(at)
-    weeks = dashboard.orders_per_week(at)
+def _order_charts(at, now: dict) -> dict:
+    weeks = dashboard.orders_per_week(at, now=now)
+    active = [(w.week, w.active) for w in weeks]
     return {
         "active": active,
         "active_chart": charts.line_chart(

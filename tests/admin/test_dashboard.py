@@ -10,6 +10,7 @@ from django.test import override_settings
 
 from orders import dashboard
 from orders.admin import charts
+from orders.models import DashboardPeriod
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,9 @@ def test_active_orders_counts_orders_in_their_term_at_each_week_end(order_factor
     # given: one order running all along, one that ended two weeks ago, a draft, a future one
     clock.set(NOW)
     order_factory(created=NOW - timedelta(days=200), end_date=None)
-    order_factory(created=NOW - timedelta(days=60), end_date=NOW - timedelta(days=12))
+    order_factory(
+        created=NOW - timedelta(days=60), end_date=NOW - timedelta(days=12), status="ENDED"
+    )
     order_factory(created=NOW - timedelta(days=30), status="DRAFT")
     order_factory(created=NOW, start_date=NOW + timedelta(days=3), status="PENDING")
     # when
@@ -132,7 +135,8 @@ def test_mrr_counts_each_cycle_price_as_a_monthly_amount(order_factory, plan_fac
 
 def test_mrr_leaves_out_orders_still_in_their_free_trial(order_factory, plan_factory, clock):
     trial = plan_factory(name="Trial", price="15.00", free_trial_days=14)
-    order_factory(plan=trial, created=NOW - timedelta(days=3), end_date=None, free_trial_days=14)
+    in_trial = {"end_date": None, "free_trial_days": 14, "current_cycle_index": 0}
+    order_factory(plan=trial, created=NOW - timedelta(days=3), **in_trial)
     order_factory(plan=trial, created=NOW - timedelta(days=30), end_date=None, free_trial_days=14)
     assert measures_of(MARCH).mrr == {"EUR": Decimal("15.00")}
 
@@ -141,7 +145,9 @@ def test_active_members_counts_each_member_once(order_factory, clock):
     ida = make_member("ida")
     order_factory(buyer=ida, created=NOW - timedelta(days=40), end_date=None)
     order_factory(buyer=ida, created=NOW - timedelta(days=40), end_date=None)
-    order_factory(created=NOW - timedelta(days=40), end_date=NOW - timedelta(days=1))
+    order_factory(
+        created=NOW - timedelta(days=40), end_date=NOW - timedelta(days=1), status="ENDED"
+    )
     assert measures_of(MARCH).active_members == 1
     assert measures_of(FEBRUARY).active_members == 2
 
@@ -211,3 +217,18 @@ def test_x_labels_are_thinned_so_they_never_touch():
 
 def test_rates_read_as_whole_percentages_unless_a_decimal_says_something():
     assert [charts.percent(v) for v in (0.1 + 0.2, 0.125, 0, 1)] == ["30%", "12.5%", "0%", "100%"]
+
+
+def test_finished_months_and_weeks_are_computed_once_and_kept(order_factory, clock):
+    # given
+    clock.set(NOW)
+    order_factory(created=NOW - timedelta(days=90), end_date=None)
+    # when
+    first = dashboard.subscription_measures(NOW)
+    dashboard.orders_per_week(NOW)
+    # then: every finished period is kept, the current ones are not
+    kept = DashboardPeriod.objects.exclude(kind="trials").values_list("kind", "start")
+    assert sorted(k for k, _ in kept) == ["month"] * 11 + ["week"] * 11
+    assert ("month", MARCH) not in set(kept)
+    # and reading them back gives the same figures
+    assert dashboard.subscription_measures(NOW) == first
