@@ -33,7 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
+from bench.environment import (  # noqa: E402
+    ensure_database,
+    is_postgres,
+    owner_client,
+    use_bench_settings,
+)
 
 use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_dashboard_bench")
 os.environ["TALLY_ALLOWED_HOSTS"] = "testserver"
@@ -55,7 +60,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from accounts.models import User  # noqa: E402
 from config import clock  # noqa: E402
 from orders import dashboard  # noqa: E402
 from orders.models import DashboardPeriod, Order  # noqa: E402
@@ -89,15 +93,6 @@ def prepare() -> None:
             if cursor.rowcount:
                 print(f"  added {cursor.rowcount:,} payments", flush=True)
             cursor.execute("VACUUM ANALYZE")
-
-
-def owner_client() -> Client:
-    owner = User.objects.filter(username="bench-owner").first()
-    if owner is None:
-        owner = User.objects.create_superuser("bench-owner", "bench@example.com", "bench-pass-1")
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def uncached_get(client: Client, path: str) -> float:
