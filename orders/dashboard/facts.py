@@ -69,9 +69,11 @@ def week_facts(periods: list[Period], now: dict | None = None) -> dict[date, dic
     new = Order.objects.filter(_window("created_date", periods)).aggregate(
         **{f"n{i}": Count("pk", filter=_between("created_date", p)) for i, p in enumerate(periods)}
     )
+    # Counting the date column itself (never null here) keeps this an index-only scan of the
+    # partial cancellation index: the count reads no column the index does not hold.
     field = "cancellation_requested_date"
     canceled = Order.objects.filter(_window(field, periods)).aggregate(
-        **{f"c{i}": Count("pk", filter=_between(field, p)) for i, p in enumerate(periods)}
+        **{f"c{i}": Count(field, filter=_between(field, p)) for i, p in enumerate(periods)}
     )
     return {
         p.start: {"active": active[p.start], "new": new[f"n{i}"], "canceled": canceled[f"c{i}"]}

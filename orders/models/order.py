@@ -157,6 +157,12 @@ class Order(models.Model):
                 name="order_trial_start_idx",
                 condition=Q(free_trial_days__gt=0),
             ),
+            # Churn so far this month: canceled orders by end date, read from the index alone.
+            models.Index(
+                fields=["end_date", "pricing_model"],
+                name="order_canceled_end_idx",
+                condition=Q(status="CANCELED"),
+            ),
         ]
 
     def __str__(self) -> str:
