@@ -6,22 +6,14 @@ from django.contrib import admin
 
 from config.adminlists import TitledListAdmin
 from orders.admin.display import money
+from orders.admin.order_page import billing
 from orders.models import Coupon, DiscountType, Plan, TaxSetting
 
 
 @admin.register(Plan)
 class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
-    list_display = (
-        "name",
-        "price_text",
-        "pricing_model",
-        "duration_count",
-        "duration_unit",
-        "cycle_count",
-        "free_trial_days",
-        "is_public",
-        "archived",
-    )
+    # Narrow enough for a 1366 px screen; the pricing fields are on the plan's page.
+    list_display = ("name", "price_text", "billing_text", "is_public", "archived")
     list_filter = ("pricing_model", "is_public", "archived", "currency")
     search_fields = ("name", "id")
     readonly_fields = ("id", "created", "updated")
@@ -49,6 +41,11 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
     @admin.display(description="price", ordering="price")
     def price_text(self, plan: Plan) -> str:
         return money(plan.price, plan.currency)
+
+    @admin.display(description="billing")
+    def billing_text(self, plan: Plan) -> str:
+        """The same words as an order's billing ("every 1 month, 12 cycles")."""
+        return billing(plan)
 
 
 @admin.register(Coupon)
