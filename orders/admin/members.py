@@ -41,7 +41,7 @@ class MemberWithOrdersAdmin(MemberAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """A member id is looked up exactly; anything else is part of an email or username,
-        which the trigram indexes (migration 0004) answer on PostgreSQL without a scan."""
+        which the trigram indexes (migration 0005) answer on PostgreSQL without a scan."""
         term = search_term.strip()
         if not term:
             return queryset, False

@@ -224,7 +224,7 @@ def now_facts() -> dict:
     so this is "in its term now" without comparing dates, and a running order is past its free
     trial once its cycle index is 1 or more. On PostgreSQL both queries are index-only scans of
     ``order_running_idx`` (a partial index over the running orders holding exactly these
-    columns; migration 0006), so they read a narrow index instead of every order.
+    columns; migration 0007), so they read a narrow index instead of every order.
     """
     running = Order.objects.filter(status__in=RUNNING)
     rows = (

@@ -37,7 +37,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("orders", "0003_order_times_paused"),
+        ("orders", "0004_orderevent_event_created_idx"),
     ]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]

@@ -31,6 +31,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0005_dashboard_periods")]
+    dependencies = [("orders", "0006_dashboard_periods")]
 
     operations = [migrations.RunPython(create_index, drop_index)]
