@@ -60,7 +60,8 @@ def _has_plan() -> bool:
 def _has_app() -> bool:
     from accounts.models import App
 
-    return App.objects.filter(is_active=True).exists()
+    # The site's own app (the member pages buy through it) is Tally's, not the owner's.
+    return App.objects.filter(is_active=True, is_site=False).exists()
 
 
 def _has_tax_setting() -> bool:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import App
 from accounts.services import app_create
 from orders import checklist
 from orders.services.catalogue import tax_set
@@ -28,6 +29,8 @@ def test_home_guides_a_new_owner_until_every_step_is_done(owner_client, plan_fac
     assert steps_on_home(owner_client) == {"plan": False, "app": False, "tax": False}
     plan_factory(name="Monthly", price="10.00")
     assert steps_on_home(owner_client) == {"plan": True, "app": False, "tax": False}
+    App.objects.create(name="The site itself", is_site=True)  # Tally's own, not a step done
+    assert steps_on_home(owner_client)["app"] is False
     app_create(name="Shop", scopes=[])
     tax_set(name="VAT", rate=Decimal("20"), included_in_price=True)
     assert steps_on_home(owner_client) == {}  # all done: the list goes away
