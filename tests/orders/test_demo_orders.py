@@ -8,6 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from orders.models import Order, OrderTimelineEntry, PausePeriod, Payment
+from orders.worker import registered_jobs
 
 
 def test_demo_data_has_orders_in_different_states_and_adds_none_when_run_again(clock, db):
@@ -33,6 +34,8 @@ def test_demo_history_buys_renews_pauses_and_cancels_through_the_services_once(c
     assert PausePeriod.objects.exists()
     assert Order.objects.filter(status="CANCELED").exists()
     assert OrderTimelineEntry.objects.filter(actor_kind="CLOCK").exists()
+    # and the worker's jobs have nothing left of the history to do (no flood of old emails)
+    assert sum(job() for job in registered_jobs().values()) == 0
     # and a second run adds nothing
     call_command("loaddemo", "--months", "3", stdout=StringIO())
     assert Order.objects.count() == count
