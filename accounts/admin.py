@@ -9,10 +9,11 @@ from django.utils.html import format_html
 from accounts import client_credentials, services
 from accounts.forms import AppForm, MemberChangeForm, MemberCreationForm
 from accounts.models import ApiToken, App, ClientSecret, User
+from config.adminlists import TitledListAdmin
 
 
 @admin.register(User)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(TitledListAdmin, UserAdmin):
     form = MemberChangeForm
     add_form = MemberCreationForm
     list_display = ("username", "email", "member_id", "is_staff", "is_active", "date_joined")
@@ -51,7 +52,7 @@ class ClientSecretInline(ApiTokenInline):
 
 
 @admin.register(App)
-class AppAdmin(admin.ModelAdmin):
+class AppAdmin(TitledListAdmin, admin.ModelAdmin):
     form = AppForm
     list_display = ("name", "app_def_id", "scope_list", "is_active", "created")
     search_fields = ("name", "app_def_id")

@@ -29,7 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.environment import ensure_database, is_postgres, use_bench_settings  # noqa: E402
+from bench.environment import (  # noqa: E402
+    ensure_database,
+    is_postgres,
+    owner_client,
+    use_bench_settings,
+)
 
 use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_bench_admin")
 os.environ["TALLY_ALLOWED_HOSTS"] = "testserver"
@@ -51,7 +56,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from accounts.models import User  # noqa: E402
 from orders.models import Order  # noqa: E402
 
 
@@ -68,15 +72,6 @@ def prepare() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-
-
-def owner_client() -> Client:
-    owner = User.objects.filter(username="bench-owner").first()
-    if owner is None:
-        owner = User.objects.create_superuser("bench-owner", "bench@example.com", "bench-pass-1")
-    client = Client()
-    client.force_login(owner)
-    return client
 
 
 def timed_get(client: Client, path: str, params: dict) -> float:

@@ -81,3 +81,17 @@ def start_gunicorn(app: str, port: int, workers: int):
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def owner_client():
+    """A Django test client signed in as the benchmarks' owner (made on first use)."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    owner = User.objects.filter(username="bench-owner").first()
+    if owner is None:
+        owner = User.objects.create_superuser("bench-owner", "bench@example.com", "bench-pass-1")
+    client = Client()
+    client.force_login(owner)
+    return client

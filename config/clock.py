@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -45,6 +47,21 @@ def override(at: datetime | None) -> None:
         raise ValueError("the clock only holds aware datetimes")
     with _lock:
         _pinned["at"] = at.astimezone(UTC) if at else None
+
+
+@contextmanager
+def travel(at: datetime) -> Iterator[None]:
+    """Pin this process's clock at ``at`` for a block, then restore what was there before.
+
+    For replaying history through the services (the demo's 18 months), not for serving.
+    """
+    with _lock:
+        previous = _pinned["at"]
+    override(at)
+    try:
+        yield
+    finally:
+        override(previous)
 
 
 def move(delta: timedelta) -> datetime:

@@ -171,6 +171,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TALLY_TIME_ZONE", "UTC")
 USE_I18N = True
+# Dates and times as people read them ("5 Jan 2027, 12:08"): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -8,6 +8,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import WhoAmIView
 from config import views
 
+# The owner's dashboard is the Django admin, named for the product on every page.
+admin.site.site_header = "Tally"
+admin.site.site_title = "Tally"
+admin.site.index_title = "Dashboard"
+
 urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("orders.api.urls")),

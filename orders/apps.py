@@ -6,3 +6,8 @@ class OrdersConfig(AppConfig):
 
     name = "orders"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orders.checklist import register_order_steps
+
+        register_order_steps()

@@ -101,7 +101,10 @@ TRANSITION_CODES: dict[str, str] = {
     "ORDER_NOT_PAUSED": "Only a paused order can be resumed.",
     "ORDER_IN_FREE_TRIAL": "An order cannot be paused during its free trial.",
     "ORDER_IS_PAUSED": "A paused order's end date cannot be postponed; resume it first.",
-    "ORDER_HAS_NO_END_DATE": "This order has no end date to postpone (it runs until canceled).",
+    "ORDER_HAS_NO_END_DATE": (
+        "Only an order bought for a fixed term can have its end date postponed "
+        "(this one was bought to renew until canceled, or never to end)."
+    ),
     "END_DATE_NOT_LATER": "The new end date must be later than the current one.",
     "ORDER_ALREADY_ENDED": "This order has already ended or been canceled.",
     "ORDER_NOT_STARTED": "This order has not been paid yet (it is a draft).",

@@ -4,7 +4,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PORT="${PORT:-8000}"
+
+port_free() { $PY -c 'import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$1"; }
+
+# PORT chooses the port; unset, the first free one from 8000 up.
+if [ -n "${PORT:-}" ]; then
+  if ! port_free "$PORT"; then
+    echo "Port $PORT is in use. Choose another with PORT, e.g.: PORT=$((PORT + 1)) make run" >&2
+    exit 1
+  fi
+else
+  PORT=8000
+  while ! port_free "$PORT"; do
+    PORT=$((PORT + 1))
+    if [ "$PORT" -gt 8099 ]; then
+      echo "Ports 8000 to 8099 are all in use. Choose one with PORT, e.g.: PORT=9000 make run" >&2
+      exit 1
+    fi
+  done
+fi
 
 if [ ! -f .env.local ]; then
   # Local secrets for this checkout only (git ignores the file).
@@ -23,7 +46,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py loaddemo > .demo-logins.txt
 cat <<MSG
 
-Tally is running.
+Tally is running (port ${PORT}; PORT=NNNN make run picks another).
   Site:   http://127.0.0.1:${PORT}/
   Admin:  http://127.0.0.1:${PORT}/admin/
   API docs: http://127.0.0.1:${PORT}/api/docs

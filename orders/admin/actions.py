@@ -23,7 +23,7 @@ from accounts.actors import Actor
 from config import clock
 from config.errors import DomainError
 from orders.actions import OrderAction, admin_actions
-from orders.admin.display import order_label
+from orders.admin.display import amounts_due, order_label
 from orders.models import Order
 from orders.services.lifecycle import order_act
 from orders.services.preview import order_action_preview
@@ -96,6 +96,10 @@ def confirmation_page(modeladmin, request, orders, action, end_day, date_error):
             args = arguments(action, order, end_day)
             outcome = order_action_preview(order, action, actor=actor, **args)
         rows.append({"order": order, "label": order_label(order), "outcome": outcome})
+    if action.name == "mark_paid":
+        due = amounts_due(orders)
+        for row in rows:
+            row["records"] = due.get(row["order"].pk, "")
     allowed = sum(1 for row in rows if row["outcome"] is not None and row["outcome"].allowed)
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -125,6 +129,7 @@ def apply(modeladmin, request, orders, action: OrderAction, end_day: date | None
             refused.append((order, error.message))
         else:
             done.append(order)
+            modeladmin.log_change(request, order, action.labels.title)
     if done:
         names = "; ".join(order_label(order) for order in done[:10])
         more = f" and {len(done) - 10} more" if len(done) > 10 else ""

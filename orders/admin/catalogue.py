@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from orders.models import Coupon, Plan, TaxSetting
+from config.adminlists import TitledListAdmin
+from orders.admin.display import money
+from orders.admin.order_page import billing
+from orders.models import Coupon, DiscountType, Plan, TaxSetting
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "price",
-        "currency",
-        "pricing_model",
-        "duration_count",
-        "duration_unit",
-        "cycle_count",
-        "free_trial_days",
-        "is_public",
-        "archived",
-    )
+class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
+    # Narrow enough for a 1366 px screen; the pricing fields are on the plan's page.
+    list_display = ("name", "price_text", "billing_text", "is_public", "archived")
     list_filter = ("pricing_model", "is_public", "archived", "currency")
     search_fields = ("name", "id")
     readonly_fields = ("id", "created", "updated")
@@ -45,13 +38,21 @@ class PlanAdmin(admin.ModelAdmin):
         ("History", {"fields": ("created", "updated")}),
     )
 
+    @admin.display(description="price", ordering="price")
+    def price_text(self, plan: Plan) -> str:
+        return money(plan.price, plan.currency)
+
+    @admin.display(description="billing")
+    def billing_text(self, plan: Plan) -> str:
+        """The same words as an order's billing ("every 1 month, 12 cycles")."""
+        return billing(plan)
+
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = (
         "code",
-        "discount_type",
-        "value",
+        "discount",
         "enabled",
         "valid_from",
         "valid_until",
@@ -63,9 +64,16 @@ class CouponAdmin(admin.ModelAdmin):
     filter_horizontal = ("plans",)
     readonly_fields = ("times_used", "created")
 
+    @admin.display(description="discount")
+    def discount(self, coupon: Coupon) -> str:
+        """``10 % off``; a fixed amount is in the currency of the plan it is used on."""
+        if coupon.discount_type == DiscountType.PERCENT:
+            return f"{coupon.value.normalize():f} % off"
+        return f"{coupon.value:.2f} off (in the plan's currency)"
+
 
 @admin.register(TaxSetting)
-class TaxSettingAdmin(admin.ModelAdmin):
+class TaxSettingAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = ("name", "rate", "included_in_price")
 
     def has_add_permission(self, request) -> bool:

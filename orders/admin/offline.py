@@ -66,6 +66,7 @@ def offline_order_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         order = _create(request, form)
         if order is not None:
+            model_admin.log_addition(request, order, "Offline order created")
             model_admin.message_user(request, f"Offline order created: {order_label(order)}.")
             url = reverse("admin:orders_order_change", args=[order.pk])
             return HttpResponseRedirect(url)

@@ -17,7 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 
-from orders.admin.display import duration, money, next_payment_date
+from orders.admin.display import (
+    actor_text,
+    duration,
+    moment_text,
+    money,
+    next_payment_date,
+)
 from orders.models import Order, Payment
 
 EVENTS_SHOWN = 100
@@ -36,7 +42,7 @@ def buyer(order: Order) -> str:
 
 @admin.display(description="next payment")
 def next_payment(order: Order):
-    return next_payment_date(order) or "none"
+    return moment_text(next_payment_date(order)) or "none"
 
 
 @admin.display(description="time paused")
@@ -46,7 +52,11 @@ def paused_total(order: Order) -> str:
 
 @admin.display(description="time postponed")
 def postponed_total(order: Order) -> str:
-    return duration(order.postponed_total)
+    """Postponements no longer count once a cancellation has set the end date."""
+    words = duration(order.postponed_total)
+    if order.postponed_total and order.cancellation_cause:
+        return f"{words} before the cancellation, which set the end date since"
+    return words
 
 
 @admin.display(description="plan price")
@@ -166,10 +176,18 @@ def sections(order: Order) -> dict[str, Any]:
         "cycles": order_cycles(order),
         "invoices": invoices,
         "loose_payments": rows_by_invoice.get(None, []),
-        "timeline": list(order.timeline.all()),
+        "timeline": timeline_rows(order),
         "events": events,
         "events_total": order.last_event_sequence,
     }
+
+
+def timeline_rows(order: Order) -> list:
+    """The timeline, oldest first, each entry with who made it in words."""
+    entries = list(order.timeline.all())
+    for entry in entries:
+        entry.who = actor_text(entry.actor_kind, entry.actor_label)
+    return entries
 
 
 class ReceiptHook:

@@ -1,6 +1,7 @@
 """The pricing-plans domain models, one module per aggregate."""
 
 from orders.models.catalogue import Coupon, DiscountType, PeriodUnit, Plan, PricingModel, TaxSetting
+from orders.models.dashboard import DashboardPeriod
 from orders.models.event import OrderEvent, OrderTimelineEntry
 from orders.models.invoice import Invoice, InvoiceLine, InvoiceNumber, Payment
 from orders.models.order import (
@@ -19,6 +20,7 @@ __all__ = [
     "CancellationCause",
     "CancellationEffectiveAt",
     "Coupon",
+    "DashboardPeriod",
     "DiscountType",
     "Invoice",
     "InvoiceLine",

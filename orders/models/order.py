@@ -145,10 +145,29 @@ class Order(models.Model):
             models.Index(fields=["plan", "-created_date"], name="order_plan_idx"),
             models.Index(fields=["status", "-created_date"], name="order_status_idx"),
             models.Index(fields=["end_date"], name="order_end_idx"),
+            # The dashboard's cancellations of today and this week, and trials begun this
+            # month: partial, so orders without either cost nothing (orders/dashboard/facts.py).
+            models.Index(
+                fields=["cancellation_requested_date"],
+                name="order_cancel_requested_idx",
+                condition=Q(cancellation_requested_date__isnull=False),
+            ),
+            models.Index(
+                fields=["start_date"],
+                name="order_trial_start_idx",
+                condition=Q(free_trial_days__gt=0),
+            ),
+            # Churn so far this month: canceled orders by end date, read from the index alone.
+            models.Index(
+                fields=["end_date", "pricing_model"],
+                name="order_canceled_end_idx",
+                condition=Q(status="CANCELED"),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan_name} for {self.buyer_id} ({self.status})"
+        # Read without a query (the admin's recent actions keep this text).
+        return f"{self.plan_name} (order {str(self.pk).split('-')[0]})"
 
 
 class PausePeriodStatus(models.TextChoices):

@@ -200,3 +200,25 @@ def test_a_selection_that_is_not_order_ids_is_refused_without_an_error_page(owne
     response = act(owner_client, "pause", [], _selected_action="not-an-id")
     assert response.status_code == 302
     assert messages_of(response) == ["That selection is not a list of orders."]
+
+
+def test_an_owner_action_appears_in_recent_actions(owner_client, offline_order):
+    # given
+    order = offline_order()
+    # when
+    act(owner_client, "pause", [order], confirm=True)
+    # then
+    home = owner_client.get("/admin/").content.decode()
+    assert f"/admin/orders/order/{order.pk}/change/" in home
+    assert "None available" not in home
+
+
+def test_the_confirm_button_is_styled_like_the_admins_own(owner_client, offline_order):
+    page = act(owner_client, "pause", [offline_order()]).content.decode()
+    assert 'class="button default" id="confirm"' in page
+
+
+def test_mark_paid_confirmation_says_the_amount_it_records(owner_client, offline_order):
+    order = offline_order(paid=False)
+    page = act(owner_client, "mark_paid", [order]).content.decode()
+    assert "records a payment of <strong>10.00 EUR</strong>" in page

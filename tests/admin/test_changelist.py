@@ -22,15 +22,28 @@ def listed_ids(response) -> set[str]:
     return {str(order.pk) for order in response.context["cl"].result_list}
 
 
-def test_list_shows_buyer_plan_status_and_total(owner_client, order_factory):
-    # given
-    buyer = make_member("carol", email="carol@example.com")
-    order_factory(buyer=buyer)
+def test_list_shows_buyer_plan_status_next_payment_or_end_and_total(
+    owner_client, order_factory, clock
+):
+    # given: a renewing order, one that ends, one whose payment failed
+    clock.set(START)
+    carol = make_member("carol", email="carol@example.com")
+    order_factory(buyer=carol, cycle_count=0, end_date=None)
+    order_factory(end_date=START + timedelta(days=40), auto_renew_canceled=True)
+    order_factory(last_payment_status="FAILED")
     # when
-    page = owner_client.get(LIST).content.decode()
+    response = owner_client.get(LIST)
+    page = response.content.decode()
     # then
-    for text in ("carol@example.com", "Monthly", "active", "paid", "online", "10.00 EUR"):
+    columns = response.context["cl"].list_display
+    assert columns == ["action_checkbox", "buyer_email", "plan_bought", "status_text"] + [
+        "next_or_end",
+        "total_amount",
+    ]
+    for text in ("carol@example.com", "Monthly", "10.00 EUR", "pays 15 Feb 2026"):
         assert text in page
+    assert f"ends {(START + timedelta(days=40)):%-d %b %Y}" in page
+    assert "active, failed" in page
 
 
 def test_list_is_newest_first(owner_client, order_factory):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 
 from orders import dashboard
+from orders.admin import charts
+from orders.models import DashboardPeriod
+from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +23,9 @@ def test_active_orders_counts_orders_in_their_term_at_each_week_end(order_factor
     # given: one order running all along, one that ended two weeks ago, a draft, a future one
     clock.set(NOW)
     order_factory(created=NOW - timedelta(days=200), end_date=None)
-    order_factory(created=NOW - timedelta(days=60), end_date=NOW - timedelta(days=12))
+    order_factory(
+        created=NOW - timedelta(days=60), end_date=NOW - timedelta(days=12), status="ENDED"
+    )
     order_factory(created=NOW - timedelta(days=30), status="DRAFT")
     order_factory(created=NOW, start_date=NOW + timedelta(days=3), status="PENDING")
     # when
@@ -68,13 +73,18 @@ def test_revenue_is_summed_per_month_and_plan(order_factory, invoice_for, plan_f
     assert revenue.total(march) == Decimal("20.00")
 
 
-def test_charts_page_draws_three_svg_charts(owner_client, order_factory, invoice_for, clock):
+def test_charts_page_draws_every_chart_with_its_as_of_time(
+    owner_client, order_factory, invoice_for, clock
+):
     clock.set(NOW)
     invoice_for(order_factory(created=NOW - timedelta(days=3)), paid_at=NOW)
     page = owner_client.get("/admin/orders/order/dashboard/").content.decode()
-    assert page.count('<svg class="tally-chart"') == 3
-    for figure in ("chart-active", "chart-weeks", "chart-revenue-EUR"):
+    figures = ("chart-mrr-EUR", "chart-members", "chart-churn", "chart-trials")
+    for figure in (*figures, "chart-active", "chart-weeks", "chart-revenue-EUR"):
         assert f'id="{figure}"' in page
+    assert page.count('<svg class="tally-chart"') == 7
+    assert "As of 18 Mar 2026, 12:00 (UTC)" in page
+    assert "<style" not in page.split("<body")[1]  # styles come from static files (CSP)
 
 
 def test_admin_home_loads_the_charts_from_tally_itself(owner_client):
@@ -105,3 +115,120 @@ def test_the_charts_are_computed_once_then_reused(
     # when / then: drawing them again reads only the session and the user
     with django_assert_max_num_queries(2):
         owner_client.get("/admin/orders/order/dashboard/charts/")
+
+
+MARCH, FEBRUARY = date(2026, 3, 1), date(2026, 2, 1)
+
+
+def measures_of(month: date) -> dashboard.MonthMeasures:
+    return {m.month: m for m in dashboard.subscription_measures(NOW)}[month]
+
+
+def test_mrr_counts_each_cycle_price_as_a_monthly_amount(order_factory, plan_factory, clock):
+    # given: a monthly order of 10 and a yearly one of 120, both running
+    yearly = plan_factory(name="Yearly", price="120.00", duration_unit="YEAR")
+    order_factory(created=NOW - timedelta(days=40), end_date=None)
+    order_factory(plan=yearly, created=NOW - timedelta(days=40), end_date=None)
+    # then: 10 + 120 / 12
+    assert measures_of(MARCH).mrr == {"EUR": Decimal("20.00")}
+
+
+def test_mrr_leaves_out_orders_still_in_their_free_trial(order_factory, plan_factory, clock):
+    trial = plan_factory(name="Trial", price="15.00", free_trial_days=14)
+    in_trial = {"end_date": None, "free_trial_days": 14, "current_cycle_index": 0}
+    order_factory(plan=trial, created=NOW - timedelta(days=3), **in_trial)
+    order_factory(plan=trial, created=NOW - timedelta(days=30), end_date=None, free_trial_days=14)
+    assert measures_of(MARCH).mrr == {"EUR": Decimal("15.00")}
+
+
+def test_active_members_counts_each_member_once(order_factory, clock):
+    ida = make_member("ida")
+    order_factory(buyer=ida, created=NOW - timedelta(days=40), end_date=None)
+    order_factory(buyer=ida, created=NOW - timedelta(days=40), end_date=None)
+    order_factory(
+        created=NOW - timedelta(days=40), end_date=NOW - timedelta(days=1), status="ENDED"
+    )
+    assert measures_of(MARCH).active_members == 1
+    assert measures_of(FEBRUARY).active_members == 2
+
+
+def test_churn_rate_is_cancellations_over_subscriptions_running_when_the_month_began(
+    order_factory, clock
+):
+    # given: four subscriptions running on 1 March, one canceled on 10 March
+    for _ in range(3):
+        order_factory(created=NOW - timedelta(days=60), end_date=None)
+    order_factory(
+        created=NOW - timedelta(days=60),
+        status="CANCELED",
+        end_date=datetime(2026, 3, 10, tzinfo=UTC),
+    )
+    march = measures_of(MARCH)
+    assert (march.canceled, march.subscriptions_at_start) == (1, 4)
+    assert march.churn_rate == Decimal("0.25")
+
+
+def test_trial_conversion_counts_trials_that_reached_a_paid_cycle(
+    order_factory, plan_factory, clock
+):
+    # given: two February trials, one paid on and one dropped; a March trial still running
+    trial = plan_factory(name="Trial", price="15.00", free_trial_days=14)
+
+    def trial_order(created, cycle, status="ACTIVE"):
+        return order_factory(
+            plan=trial,
+            created=created,
+            end_date=None,
+            free_trial_days=14,
+            current_cycle_index=cycle,
+            status=status,
+        )
+
+    trial_order(datetime(2026, 2, 2, tzinfo=UTC), 2)
+    trial_order(datetime(2026, 2, 3, tzinfo=UTC), 0, status="CANCELED")
+    trial_order(datetime(2026, 3, 12, tzinfo=UTC), 0)  # its trial is not over yet
+    february, march = measures_of(FEBRUARY), measures_of(MARCH)
+    assert (february.trials_ended, february.trials_converted) == (2, 1)
+    assert february.trial_conversion == Decimal("0.5")
+    assert march.trial_conversion is None
+
+
+def test_today_counts_the_day_in_the_site_time_zone(order_factory, invoice_for, clock):
+    clock.set(NOW)
+    invoice_for(order_factory(created=NOW - timedelta(hours=1)), paid_at=NOW)
+    order_factory(created=NOW - timedelta(days=1), cancellation_requested_date=NOW)
+    today = dashboard.today_numbers(NOW)
+    assert (today.new_orders, today.cancellations, today.active_orders) == (1, 1, 2)
+    assert today.received == {"EUR": Decimal("10.00")}
+
+
+def test_y_ticks_are_round_numbers():
+    assert charts.nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert charts.nice_ticks(130) == [0, 50, 100, 150]
+    assert charts.nice_ticks(0.19, whole=False) == pytest.approx([0, 0.05, 0.1, 0.15, 0.2])
+
+
+def test_x_labels_are_thinned_so_they_never_touch():
+    room = (charts.WIDTH - charts.LEFT - charts.RIGHT) / 52
+    stride = charts.label_stride(52)
+    assert room * stride >= charts.LABEL_SPACE
+    assert charts.label_stride(12) == 1
+
+
+def test_rates_read_as_whole_percentages_unless_a_decimal_says_something():
+    assert [charts.percent(v) for v in (0.1 + 0.2, 0.125, 0, 1)] == ["30%", "12.5%", "0%", "100%"]
+
+
+def test_finished_months_and_weeks_are_computed_once_and_kept(order_factory, clock):
+    # given
+    clock.set(NOW)
+    order_factory(created=NOW - timedelta(days=90), end_date=None)
+    # when
+    first = dashboard.subscription_measures(NOW)
+    dashboard.orders_per_week(NOW)
+    # then: every finished period is kept, the current ones are not
+    kept = DashboardPeriod.objects.exclude(kind="trials").values_list("kind", "start")
+    assert sorted(k for k, _ in kept) == ["month"] * 11 + ["week"] * 11
+    assert ("month", MARCH) not in set(kept)
+    # and reading them back gives the same figures
+    assert dashboard.subscription_measures(NOW) == first

@@ -87,7 +87,7 @@ def test_owner_creates_an_offline_order_and_takes_it_through_its_life(
     expect(field(page, "cancellation_cause")).to_have_text("canceled by the site owner")
     order.refresh_from_db()
     assert (order.status, order.cancellation_cause) == ("CANCELED", "OWNER_ACTION")
-    expect(page.locator("#timeline")).to_contain_text("owner owner")
+    expect(page.locator("#timeline")).to_contain_text("site owner")
 
 
 def test_resuming_an_active_order_shows_why_and_changes_nothing(
@@ -150,7 +150,7 @@ def test_csv_export_holds_the_filtered_list(
 def test_the_dashboard_home_draws_the_charts(live_server, owner_page: Page):
     page = owner_page
     page.goto(f"{live_server.url}/admin/")
-    expect(page.locator("#tally-charts svg.tally-chart")).to_have_count(2)
+    expect(page.locator("#tally-charts svg.tally-chart")).to_have_count(5)
     expect(page.locator("#tally-charts")).to_contain_text("No payments in the last twelve months.")
 
 

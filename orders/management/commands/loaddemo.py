@@ -1,6 +1,7 @@
 """Demo data: an owner, two members, an app with every scope, plans of every kind, a coupon.
 
-Idempotent: running it again updates the same rows and issues fresh tokens.
+Idempotent: running it again updates the same rows and issues fresh tokens; passwords that
+already match are left alone, so signed-in browsers stay signed in.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.db import transaction
 from accounts import services as accounts
 from accounts.models import App, User
 from accounts.scopes import ALL_SCOPES
-from orders.models import DiscountType, PeriodUnit, PricingModel
+from orders.demo_history import MONTHS, demo_history
+from orders.models import DiscountType, Order, PeriodUnit, PricingModel
 from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
 
 OWNER = {"username": "owner", "email": "owner@example.com", "password": "tally-owner"}
@@ -77,19 +79,16 @@ PLANS = [
 def demo_orders(members: list[User], plans: dict) -> None:
     """A handful of orders in different states, made through the order services.
 
-    Only when there are no orders yet, so running the command again adds none.
+    Called only when there are no orders yet, so running the command again adds none.
     """
     from datetime import timedelta
 
     from accounts.actors import Actor
     from config import clock
-    from orders.models import Order
     from orders.services import lifecycle
     from orders.services.checkout import order_create_offline, order_create_online
     from orders.services.payments import invoice_pay
 
-    if Order.objects.exists():
-        return
     alice, bob = members
     actor = Actor.system("demo data")
 
@@ -125,6 +124,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="last line of stdout is JSON")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=MONTHS,
+            help=f"months of order history to make on a first run (default {MONTHS}; 0: none)",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -142,7 +147,10 @@ class Command(BaseCommand):
             code="SAVE10", discount_type=DiscountType.PERCENT, value=Decimal("10"), enabled=True
         )
         tax_set(name="VAT", rate=Decimal("0"), included_in_price=True)
-        demo_orders(members, {p.name: p for p in plans})
+        if not Order.objects.exists():
+            by_name = {p.name: p for p in plans}
+            demo_history(by_name, months=options["months"])
+            demo_orders(members, by_name)
         result = {
             "owner": {"username": owner.username, "password": OWNER["password"]},
             "app": {"name": app.name, "appDefId": str(app.app_def_id), "token": app_token},
@@ -175,6 +183,9 @@ class Command(BaseCommand):
         user.email = spec["email"]
         user.is_staff = user.is_superuser = staff
         user.is_active = True
-        user.set_password(spec["password"])
+        # Setting the same password again would still change its hash, and with it every
+        # session's auth hash: a re-run would log every browser out.
+        if not user.check_password(spec["password"]):
+            user.set_password(spec["password"])
         user.save()
         return user
