@@ -19,6 +19,10 @@
 | TALLY_EMAIL_PORT | SMTP port | 587 |
 | TALLY_EMAIL_USER, TALLY_EMAIL_PASSWORD | SMTP login | none |
 | TALLY_EMAIL_SSL | `1`: implicit TLS (port 465); else STARTTLS unless TALLY_EMAIL_TLS=0 | `0` |
+| TALLY_PUBLIC_URL | the base URL webhook receivers know Tally by (JWT `iss`) | 127.0.0.1:8000 |
+| TALLY_WEBHOOK_ALLOW_PRIVATE | `1`: webhooks may go to http and private/loopback addresses | `0` |
+| TALLY_WEBHOOK_RETENTION_DAYS | days delivered and failed webhook deliveries are kept | 30 |
+| TALLY_WEBHOOK_TIMEOUT_SECONDS | how long a receiver has to answer a delivery | 15 |
 """
 
 from __future__ import annotations
@@ -59,6 +63,13 @@ TALLY_BODY_LIMIT_OVERRIDES = {"/order-management/v1/image": 4 * 1024 * 1024}
 TALLY_DB_PREPARED_STATEMENTS = env_flag("TALLY_DB_PREPARED_STATEMENTS")
 # Attempts at POST /accessToken/get per client address (DRF rate: "60/min", "1000/hour").
 TALLY_ACCESS_TOKEN_RATE = os.environ.get("TALLY_ACCESS_TOKEN_RATE", "60/min")
+TALLY_PUBLIC_URL = os.environ.get("TALLY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+TALLY_WEBHOOK_ALLOW_PRIVATE = env_flag("TALLY_WEBHOOK_ALLOW_PRIVATE")
+TALLY_WEBHOOK_RETENTION_DAYS = int(os.environ.get("TALLY_WEBHOOK_RETENTION_DAYS", "30"))
+TALLY_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TALLY_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Posts one worker process has in flight to one endpoint, and in all.
+TALLY_WEBHOOK_ENDPOINT_CONCURRENCY = 8
+TALLY_WEBHOOK_WORKER_THREADS = 64
 TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
@@ -97,6 +108,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "receipts",
     "members",
+    "webhooks",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("orders.api.urls")),
     path("", include("receipts.urls")),
+    path("", include("webhooks.urls")),
     path("api/v1/me", WhoAmIView.as_view(), name="api-me"),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    """Order events delivered to apps: endpoints, deliveries, signing keys and the relay job.
+
+    ``orders`` knows nothing of this app: the relay reads the outbox (``OrderEvent``) and
+    registers itself as a worker job here.
+    """
+
+    name = "webhooks"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orders.worker import register_job
+        from webhooks.relay import relay_job
+
+        register_job("webhooks", relay_job)

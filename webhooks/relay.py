@@ -1,0 +1,291 @@
+"""The webhook relay: the worker job that moves deliveries from the database to receivers.
+
+Each worker process has one ``Relay``. Its dispatcher (the worker's thread) runs rounds:
+
+1. record the answers that came back since the last round (one transaction for all);
+2. fan new order events out into deliveries (``services.fanout``);
+3. for each enabled endpoint, claim as many due deliveries as it has free posting slots
+   (``TALLY_WEBHOOK_ENDPOINT_CONCURRENCY`` per endpoint and process) and hand them to a pool
+   of threads that sign and post them. A slow receiver fills only its own slots, so it never
+   delays another endpoint; the posting threads touch no database.
+
+Between rounds it waits until an answer arrives, a committed change is announced (PostgreSQL
+``LISTEN``, fed by the triggers of migration 0002), or the poll interval passes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections
+
+from config import clock
+from webhooks.http import Answer, Poster
+from webhooks.models import Delivery, Endpoint
+from webhooks.services import keys, signing
+from webhooks.services.addresses import AddressRefused, target_of
+from webhooks.services.deliveries import Outcome, deliveries_claim, outcomes_record
+from webhooks.services.fanout import events_fan_out
+from webhooks.services.housekeeping import webhooks_tidy
+
+log = logging.getLogger("tally.webhooks")
+
+CHANNEL = "tally_webhooks"
+SLICE_SECONDS = 0.9  # of each worker tick (one second)
+POLL_SECONDS = 0.25  # without LISTEN (SQLite), or as a fallback beside it
+LEASE_MARGIN = timedelta(seconds=30)
+TIDY_EVERY = 600.0
+
+
+@dataclass(frozen=True)
+class Post:
+    """Everything a posting thread needs: plain values, nothing shared that changes."""
+
+    delivery_id: uuid.UUID
+    claim: uuid.UUID
+    endpoint_id: uuid.UUID
+    url: str
+    format: str
+    secrets: tuple[str, ...]
+    audience: str
+    event: dict[str, Any]
+    event_type: str
+    identity: dict[str, Any] | None
+    at: datetime
+
+
+class Relay:
+    def __init__(self, *, timeout: float | None = None, listen: bool = True) -> None:
+        self.timeout = timeout or settings.TALLY_WEBHOOK_TIMEOUT_SECONDS
+        self.per_endpoint = settings.TALLY_WEBHOOK_ENDPOINT_CONCURRENCY
+        self.threads = settings.TALLY_WEBHOOK_WORKER_THREADS
+        self.lease = timedelta(seconds=self.timeout) + LEASE_MARGIN
+        self.poster = Poster(timeout=self.timeout, per_host=self.per_endpoint)
+        self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-post")
+        self.answers: queue.SimpleQueue[tuple[Outcome, uuid.UUID]] = queue.SimpleQueue()
+        self.wake = threading.Event()
+        self.in_flight: Counter[uuid.UUID] = Counter()  # the dispatcher's thread only
+        self.tidied = 0.0
+        self.listener: Listener | None = None
+        if listen and connection.vendor == "postgresql":
+            self.listener = Listener(self.wake)
+            self.listener.start()
+
+    # -- the dispatcher ----------------------------------------------------------------
+    def round(self) -> int:
+        """Record answers, fan out, dispatch: how many deliveries were answered and sent."""
+        done = self.record()
+        events_fan_out()
+        sent = self.dispatch()
+        if time.monotonic() - self.tidied > TIDY_EVERY:
+            self.tidied = time.monotonic()
+            webhooks_tidy()
+        return done + sent
+
+    def run_for(self, seconds: float) -> int:
+        """Rounds for ``seconds``, each as soon as there is something to do."""
+        done, until = 0, time.monotonic() + seconds
+        while True:
+            self.wake.clear()
+            done += self.round()
+            left = until - time.monotonic()
+            if left <= 0:
+                return done
+            self.wake.wait(min(left, POLL_SECONDS))
+
+    def run_until_idle(self, *, limit: float = 30.0) -> int:
+        """Rounds until nothing is in flight or due (tests, ``--once``)."""
+        done, until = 0, time.monotonic() + limit
+        while time.monotonic() < until:
+            self.wake.clear()
+            count = self.round()
+            done += count
+            if not count and not self.in_flight:
+                return done
+            if self.in_flight:
+                self.wake.wait(POLL_SECONDS)
+        return done
+
+    def record(self) -> int:
+        outcomes = []
+        while True:
+            try:
+                outcome, endpoint_id = self.answers.get_nowait()
+            except queue.Empty:
+                break
+            outcomes.append(outcome)
+            self.in_flight[endpoint_id] -= 1
+        self.in_flight += Counter()  # drop zeros
+        return outcomes_record(outcomes)
+
+    def dispatch(self) -> int:
+        endpoints = list(Endpoint.objects.filter(enabled=True).select_related("app"))
+        signer, now, sent = None, clock.now(), 0
+        for endpoint in endpoints:
+            free = min(
+                self.per_endpoint - self.in_flight[endpoint.pk],
+                self.threads - sum(self.in_flight.values()),
+            )
+            claimed = deliveries_claim(endpoint_id=endpoint.pk, limit=free, lease=self.lease)
+            if not claimed:
+                continue
+            if signer is None and endpoint.format == Endpoint.Format.WIX:
+                signer = wix_signer()
+            for delivery in claimed:
+                self.submit(post_of(delivery, endpoint, now), signer)
+            sent += len(claimed)
+        return sent
+
+    def submit(self, post: Post, signer: signing.WixSigner | None) -> None:
+        self.in_flight[post.endpoint_id] += 1
+        self.pool.submit(self.deliver, post, signer)
+
+    # -- the posting threads -----------------------------------------------------------
+    def deliver(self, post: Post, signer: signing.WixSigner | None) -> None:
+        started = time.monotonic()
+        try:
+            answer = self.attempt(post, signer)
+        except Exception as exc:  # noqa: BLE001 - a bug must not lose the answer slot
+            log.exception("webhooks: posting %s failed", post.delivery_id)
+            answer = Answer(error=f"internal error: {type(exc).__name__}")
+        outcome = Outcome(
+            delivery_id=post.delivery_id,
+            claim=post.claim,
+            at=post.at,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            http_status=answer.status,
+            error=answer.error,
+            excerpt=answer.excerpt,
+            retry_after=answer.retry_after,
+        )
+        self.answers.put((outcome, post.endpoint_id))
+        self.wake.set()
+
+    def attempt(self, post: Post, signer: signing.WixSigner | None) -> Answer:
+        try:
+            target = target_of(post.url)  # checked again at every delivery: DNS can change
+        except AddressRefused as exc:
+            return Answer(error=f"address refused: {exc}")
+        body, headers = request_of(post, signer, now=int(time.time()))
+        return self.poster.post(target, body, headers)
+
+    def close(self) -> None:
+        """Let the posts in flight finish and record their answers."""
+        self.pool.shutdown(wait=True)
+        if self.listener is not None:
+            self.listener.stop()
+        try:
+            self.record()
+        except Exception:  # noqa: BLE001 - at exit: unrecorded ones are retried after the lease
+            log.exception("webhooks: recording the last answers failed")
+
+
+def request_of(
+    post: Post, signer: signing.WixSigner | None, *, now: int
+) -> tuple[bytes, dict[str, str]]:
+    if post.format == Endpoint.Format.STANDARD_WEBHOOKS:
+        return signing.standard_request(
+            event=post.event, event_type=post.event_type, secrets=list(post.secrets), now=now
+        )
+    assert signer is not None
+    return signing.wix_request(
+        signer,
+        event=post.event,
+        event_type=post.event_type,
+        identity=post.identity,
+        audience=post.audience,
+        now=now,
+    )
+
+
+def wix_signer() -> signing.WixSigner:
+    """The current key (looked up for each batch, so a retired key stops at once)."""
+    kid = keys.current_kid()
+    return signing.WixSigner(
+        key=keys.loaded_key(kid),
+        kid=kid,
+        issuer=settings.TALLY_PUBLIC_URL,
+        instance_id=keys.instance_id(),
+    )
+
+
+def post_of(delivery: Delivery, endpoint: Endpoint, now: datetime) -> Post:
+    secrets = [endpoint.secret]
+    if endpoint.previous_secret and (endpoint.previous_secret_until or now) > now:
+        secrets.append(endpoint.previous_secret)
+    return Post(
+        delivery_id=delivery.pk,
+        claim=delivery.claim,
+        endpoint_id=endpoint.pk,
+        url=endpoint.url,
+        format=endpoint.format,
+        secrets=tuple(s for s in secrets if s),
+        audience=str(endpoint.app.app_def_id),
+        event=delivery.event.body,
+        event_type=delivery.event_type,
+        identity=delivery.identity,
+        at=now,
+    )
+
+
+class Listener(threading.Thread):
+    """PostgreSQL ``LISTEN``: sets ``wake`` whenever an event or delivery commits."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        super().__init__(name="webhook-listen", daemon=True)
+        self.wake = wake
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.listen()
+            except Exception:  # noqa: BLE001 - database restart: listen again shortly
+                log.warning("webhooks: LISTEN connection lost; polling until it is back")
+                self.stopping.wait(1.0)
+            finally:
+                connections.close_all()
+
+    def listen(self) -> None:
+        wrapper = connections["default"]
+        conn = wrapper.get_new_connection(wrapper.get_connection_params())
+        try:
+            conn.autocommit = True
+            conn.execute(f"LISTEN {CHANNEL}")
+            while not self.stopping.is_set():
+                for _ in conn.notifies(timeout=1.0):
+                    self.wake.set()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+_relay: dict[str, Relay] = {}
+_relay_lock = threading.Lock()
+
+
+def relay() -> Relay:
+    """This process's relay, made on first use; at exit it finishes what is in flight."""
+    with _relay_lock:
+        if "relay" not in _relay:
+            _relay["relay"] = Relay()
+            atexit.register(_relay["relay"].close)
+        return _relay["relay"]
+
+
+def relay_job() -> int:
+    """The worker job: most of each tick goes to the relay's rounds."""
+    return relay().run_for(SLICE_SECONDS)

@@ -1,0 +1,1 @@
+"""The only code that creates or changes webhook endpoints, deliveries and signing keys."""
