@@ -1,0 +1,159 @@
+"""Worker processes: two at once, and one killed mid-batch (contract sections 4 and 5).
+
+At least once, never lost: a worker killed with SIGKILL while posting leaves its claimed
+deliveries to come due again when their lease ends, and two workers never post the same
+delivery in one round. Real ``manage.py worker`` processes run on a database of their own
+(a SQLite file, or a PostgreSQL database beside the test database), seeded and read through
+``tests/webhooks/worker_site.py``; the receiver is a real HTTP server in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from tests.webhooks.conftest import Reply
+from tests.webhooks.helpers import unverified_event
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDERS = 12
+
+
+@pytest.fixture(scope="module")
+def site_env(tmp_path_factory, django_db_blocker):
+    """Environment for subprocesses on a freshly migrated database of their own."""
+    with django_db_blocker.unblock():
+        db = dict(connection.settings_dict)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "TALLY_SECRET_KEY": "test-only-key",
+        "TALLY_TEST_CLOCK": "1",
+        "TALLY_WEBHOOK_ALLOW_PRIVATE": "1",
+        "TALLY_WEBHOOK_TIMEOUT_SECONDS": "5",
+    }
+    if db["ENGINE"].endswith("postgresql"):
+        name = f"{db['NAME']}_workers"
+        admin = f"host={db['HOST']} port={db['PORT']} user={db['USER']} dbname=postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('workers') / 'site.db'}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    yield env
+    if db["ENGINE"].endswith("postgresql"):
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def site(env: dict[str, str], *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.webhooks.worker_site", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def worker(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def deliveries(env: dict[str, str], status: str) -> int:
+    """How many deliveries have ``status``, read straight from the site's database."""
+    url = env["DATABASE_URL"]
+    sql = "SELECT count(*) FROM webhooks_delivery WHERE status = %s"
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql.replace("%s", "?"), (status,)).fetchone()[0]
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as conn:
+        return conn.execute(sql, (status,)).fetchone()[0]
+
+
+def event_ids(receiver) -> Counter:
+    return Counter(unverified_event(hit.body)["id"] for hit in receiver.hits)
+
+
+def wait_for(predicate, *, limit: float = 60.0) -> bool:
+    until = time.monotonic() + limit
+    while time.monotonic() < until:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def test_two_workers_at_once_post_no_event_twice(site_env, receiver):
+    # given two workers and an endpoint
+    site(site_env, "seed", receiver.url, str(ORDERS))
+    workers = [worker(site_env), worker(site_env)]
+    try:
+        # when many orders are paused at once
+        site(site_env, "pause")
+        # then every pause arrives, each exactly once
+        assert wait_for(lambda: len(event_ids(receiver)) == ORDERS)
+        assert wait_for(lambda: deliveries(site_env, "DELIVERED") == ORDERS)
+    finally:
+        for process in workers:
+            stop(process)
+    assert sorted(event_ids(receiver).values()) == [1] * ORDERS
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(site_env, receiver):
+    # given a receiver slow enough that a batch is in flight for a while
+    receiver.script(lambda hit: Reply(200, delay=0.3))
+    site(site_env, "seed", receiver.url, str(ORDERS))
+    first = worker(site_env)
+    try:
+        site(site_env, "pause")
+        # when the worker is killed while its posts are in flight
+        assert wait_for(lambda: len(receiver.hits) >= 2)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        first.kill()
+    assert deliveries(site_env, "PENDING") > 0
+    # then once the leases run out (the test clock moves past them), another worker
+    # delivers every pause: some perhaps twice, none lost
+    manage(site_env, "clock", "advance", "2m")
+    second = worker(site_env)
+    try:
+        assert wait_for(lambda: deliveries(site_env, "DELIVERED") == ORDERS)
+    finally:
+        stop(second)
+    assert set(event_ids(receiver)) == set(site(site_env, "state")["paused"])
+    assert len(event_ids(receiver)) == ORDERS
