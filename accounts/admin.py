@@ -29,7 +29,7 @@ class MemberAdmin(TitledListAdmin, UserAdmin):
     def issue_member_token(self, request, queryset):
         for member in queryset:
             token = services.member_token_issue(member=member)
-            _show_once(request, f"New token for {member.get_username()}", token)
+            show_once(request, f"New token for {member.get_username()}", token)
 
 
 class ApiTokenInline(admin.TabularInline):
@@ -74,13 +74,13 @@ class AppAdmin(TitledListAdmin, admin.ModelAdmin):
             return
         app, token = services.app_create(name=obj.name, scopes=obj.scopes)
         obj.pk, obj.app_def_id, obj.created = app.pk, app.app_def_id, app.created
-        _show_once(request, f"Token for {app.name}", token)
+        show_once(request, f"Token for {app.name}", token)
 
     @admin.action(description="Rotate token (old tokens stop working; new one shown once)")
     def rotate_token(self, request, queryset):
         for app in queryset:
             token = services.app_token_rotate(app=app)
-            _show_once(request, f"New token for {app.name}", token)
+            show_once(request, f"New token for {app.name}", token)
 
     @admin.action(description="Issue a client secret (shown once; other secrets stay valid)")
     def issue_client_secret(self, request, queryset):
@@ -94,7 +94,7 @@ class AppAdmin(TitledListAdmin, admin.ModelAdmin):
         messages.success(request, f"Revoked {count} client secret(s).")
 
 
-def _show_once(request, title: str, token: str) -> None:
+def show_once(request, title: str, token: str) -> None:
     messages.warning(
         request,
         format_html(
