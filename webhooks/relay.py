@@ -4,10 +4,11 @@ Each worker process has one ``Relay``. Its dispatcher (the worker's thread) runs
 
 1. record the answers that came back since the last round (one transaction for all);
 2. fan new order events out into deliveries (``services.fanout``);
-3. for each enabled endpoint, claim as many due deliveries as it has free posting slots
-   (``TALLY_WEBHOOK_ENDPOINT_CONCURRENCY`` per endpoint and process) and hand them to a pool
-   of threads that sign and post them. A slow receiver fills only its own slots, so it never
-   delays another endpoint; the posting threads touch no database.
+3. for each enabled endpoint, claim due deliveries into the endpoint's lane (up to
+   ``LANE_DEPTH`` times its posting slots), where at most
+   ``TALLY_WEBHOOK_ENDPOINT_CONCURRENCY`` threads of the pool take them one after another,
+   sign and post them. A slow receiver holds only its own lane, so it never delays another
+   endpoint; the posting threads touch no database, and never wait for the dispatcher.
 
 Between rounds it waits until an answer arrives, a committed change is announced (PostgreSQL
 ``LISTEN``, fed by the triggers of migration 0002), or the poll interval passes.
@@ -21,7 +22,7 @@ import queue
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,6 +46,8 @@ CHANNEL = "tally_webhooks"
 SLICE_SECONDS = 0.9  # of each worker tick (one second)
 POLL_SECONDS = 0.25  # without LISTEN (SQLite), or as a fallback beside it
 LEASE_MARGIN = timedelta(seconds=30)
+COALESCE_SECONDS = 0.02
+LANE_DEPTH = 8  # deliveries claimed ahead per posting slot: the database works in batches
 TIDY_EVERY = 600.0
 
 
@@ -65,21 +68,52 @@ class Post:
     at: datetime
 
 
+class Lane:
+    """One endpoint's claimed posts, and how many threads are taking them (thread-safe)."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.posts: deque[tuple[Post, signing.WixSigner | None]] = deque()
+        self.runners = 0
+        self.lock = threading.Lock()
+
+    def add(self, posts: list[tuple[Post, signing.WixSigner | None]]) -> int:
+        """Queue ``posts``; returns how many more threads should start taking them."""
+        with self.lock:
+            self.posts.extend(posts)
+            more = min(self.slots - self.runners, len(self.posts))
+            self.runners += more
+            return more
+
+    def take(self) -> tuple[Post, signing.WixSigner | None] | None:
+        """The next post, or None: the calling thread then leaves the lane."""
+        with self.lock:
+            if self.posts:
+                return self.posts.popleft()
+            self.runners -= 1
+            return None
+
+
 class Relay:
     def __init__(self, *, timeout: float | None = None, listen: bool = True) -> None:
         self.timeout = timeout or settings.TALLY_WEBHOOK_TIMEOUT_SECONDS
         self.per_endpoint = settings.TALLY_WEBHOOK_ENDPOINT_CONCURRENCY
         self.threads = settings.TALLY_WEBHOOK_WORKER_THREADS
-        self.lease = timedelta(seconds=self.timeout) + LEASE_MARGIN
+        # A claimed delivery may wait in its lane behind LANE_DEPTH - 1 others per slot.
+        self.lease = timedelta(seconds=self.timeout * LANE_DEPTH) + LEASE_MARGIN
         self.poster = Poster(timeout=self.timeout, per_host=self.per_endpoint)
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-post")
         self.answers: queue.SimpleQueue[tuple[Outcome, uuid.UUID]] = queue.SimpleQueue()
-        self.wake = threading.Event()
-        self.in_flight: Counter[uuid.UUID] = Counter()  # the dispatcher's thread only
+        self.wake = threading.Event()  # anything happened
+        self.changed = threading.Event()  # a change was committed (LISTEN)
+        # Claimed and not yet answered, per endpoint; and the lanes (the dispatcher's thread only).
+        self.in_flight: Counter[uuid.UUID] = Counter()
+        self.lanes: dict[uuid.UUID, Lane] = {}
+        self.instance_id = ""
         self.tidied = 0.0
         self.listener: Listener | None = None
         if listen and connection.vendor == "postgresql":
-            self.listener = Listener(self.wake)
+            self.listener = Listener(self.wake, self.changed)
             self.listener.start()
 
     # -- the dispatcher ----------------------------------------------------------------
@@ -102,7 +136,7 @@ class Relay:
             left = until - time.monotonic()
             if left <= 0:
                 return done
-            self.wake.wait(min(left, POLL_SECONDS))
+            self.pause(min(left, POLL_SECONDS))
 
     def run_until_idle(self, *, limit: float = 30.0) -> int:
         """Rounds until nothing is in flight or due (tests, ``--once``)."""
@@ -114,8 +148,16 @@ class Relay:
             if not count and not self.in_flight:
                 return done
             if self.in_flight:
-                self.wake.wait(POLL_SECONDS)
+                self.pause(POLL_SECONDS)
         return done
+
+    def pause(self, timeout: float) -> None:
+        """Wait for a committed change, an answer, or ``timeout``. Answers alone wait a moment
+        more, so that one round records (and refills) many: the database works in batches."""
+        self.wake.wait(timeout)
+        if not self.changed.is_set() and not self.answers.empty():
+            time.sleep(COALESCE_SECONDS)
+        self.changed.clear()
 
     def record(self) -> int:
         outcomes = []
@@ -133,25 +175,31 @@ class Relay:
         endpoints = list(Endpoint.objects.filter(enabled=True).select_related("app"))
         signer, now, sent = None, clock.now(), 0
         for endpoint in endpoints:
-            free = min(
-                self.per_endpoint - self.in_flight[endpoint.pk],
-                self.threads - sum(self.in_flight.values()),
-            )
+            free = self.per_endpoint * LANE_DEPTH - self.in_flight[endpoint.pk]
             claimed = deliveries_claim(endpoint_id=endpoint.pk, limit=free, lease=self.lease)
             if not claimed:
                 continue
             if signer is None and endpoint.format == Endpoint.Format.WIX:
-                signer = wix_signer()
-            for delivery in claimed:
-                self.submit(post_of(delivery, endpoint, now), signer)
+                signer = self.wix_signer()
+            self.submit(endpoint.pk, [(post_of(d, endpoint, now), signer) for d in claimed])
             sent += len(claimed)
         return sent
 
-    def submit(self, post: Post, signer: signing.WixSigner | None) -> None:
-        self.in_flight[post.endpoint_id] += 1
-        self.pool.submit(self.deliver, post, signer)
+    def wix_signer(self) -> signing.WixSigner:
+        self.instance_id = self.instance_id or keys.instance_id()  # fixed per installation
+        return wix_signer(self.instance_id)
+
+    def submit(self, endpoint_id: uuid.UUID, posts: list) -> None:
+        self.in_flight[endpoint_id] += len(posts)
+        lane = self.lanes.setdefault(endpoint_id, Lane(self.per_endpoint))
+        for _ in range(lane.add(posts)):
+            self.pool.submit(self.run_lane, lane)
 
     # -- the posting threads -----------------------------------------------------------
+    def run_lane(self, lane: Lane) -> None:
+        while (taken := lane.take()) is not None:
+            self.deliver(*taken)
+
     def deliver(self, post: Post, signer: signing.WixSigner | None) -> None:
         started = time.monotonic()
         try:
@@ -209,14 +257,14 @@ def request_of(
     )
 
 
-def wix_signer() -> signing.WixSigner:
-    """The current key (looked up for each batch, so a retired key stops at once)."""
+def wix_signer(instance_id: str | None = None) -> signing.WixSigner:
+    """The current key, looked up for each batch, so a retired key stops at once."""
     kid = keys.current_kid()
     return signing.WixSigner(
         key=keys.loaded_key(kid),
         kid=kid,
         issuer=settings.TALLY_PUBLIC_URL,
-        instance_id=keys.instance_id(),
+        instance_id=instance_id or keys.instance_id(),
     )
 
 
@@ -242,9 +290,9 @@ def post_of(delivery: Delivery, endpoint: Endpoint, now: datetime) -> Post:
 class Listener(threading.Thread):
     """PostgreSQL ``LISTEN``: sets ``wake`` whenever an event or delivery commits."""
 
-    def __init__(self, wake: threading.Event) -> None:
+    def __init__(self, wake: threading.Event, changed: threading.Event) -> None:
         super().__init__(name="webhook-listen", daemon=True)
-        self.wake = wake
+        self.wake, self.changed = wake, changed
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -265,6 +313,7 @@ class Listener(threading.Thread):
             conn.execute(f"LISTEN {CHANNEL}")
             while not self.stopping.is_set():
                 for _ in conn.notifies(timeout=1.0):
+                    self.changed.set()
                     self.wake.set()
         finally:
             conn.close()

@@ -6,22 +6,23 @@ stamps it with a claim token: other workers skip it, and if this worker dies the
 due again when the lease ends (at least once, never lost). Nothing is held open during the
 HTTP request. The answer is recorded only while the claim still holds.
 
-Order per endpoint: a delivery waits while an earlier event of its order is still pending for
-that endpoint (in flight included), or not yet fanned out.
+Order per endpoint: only the head of each (endpoint, order) chain is ever due; recording an
+answer that finishes a delivery releases the next one of its chain (``services.chains``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 
 from config import clock
-from orders.models import OrderEvent
 from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.services.chains import chains_release
 from webhooks.services.endpoints import endpoint_disable
 from webhooks.services.schedule import RETRY_AFTER_STATUSES, parse_retry_after, retry_delay
 
@@ -49,24 +50,10 @@ class Outcome:
 
 
 def due(endpoint_id: uuid.UUID, now: datetime):
-    """Due deliveries of the endpoint whose order has nothing earlier outstanding."""
-    earlier_pending = Delivery.objects.filter(
-        endpoint_id=OuterRef("endpoint_id"),
-        order_id=OuterRef("order_id"),
-        sequence__lt=OuterRef("sequence"),
-        status=Delivery.Status.PENDING,
-    )
-    earlier_unrelayed = OrderEvent.objects.filter(
-        order_id=OuterRef("order_id"), sequence__lt=OuterRef("sequence"), relayed_date__isnull=True
-    )
-    return (
-        Delivery.objects.filter(
-            endpoint_id=endpoint_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
-        )
-        .exclude(Exists(earlier_pending))
-        .exclude(Exists(earlier_unrelayed))
-        .order_by("next_attempt_at", "sequence")
-    )
+    """The endpoint's due deliveries, oldest first (one range of a partial index)."""
+    return Delivery.objects.filter(
+        endpoint_id=endpoint_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+    ).order_by("next_attempt_at")
 
 
 def deliveries_claim(*, endpoint_id: uuid.UUID, limit: int, lease: timedelta) -> list[Delivery]:
@@ -95,15 +82,17 @@ def outcomes_record(outcomes: list[Outcome]) -> int:
     """Record a batch of answers in one transaction; returns how many counted."""
     if not outcomes:
         return 0
+    now = clock.now()  # one moment for the batch: its deliveries are saved together
     with transaction.atomic():
         by_id = {
             d.pk: d
-            for d in Delivery.objects.select_for_update()
+            for d in Delivery.objects.select_for_update(of=("self",))
             .select_related("endpoint")
             .filter(pk__in=[o.delivery_id for o in outcomes])
+            .order_by("pk")  # the order chains_append locks in: no deadlock between them
         }
         endpoints: dict[uuid.UUID, Endpoint] = {}
-        attempts, counted = [], 0
+        attempts, applied = [], []
         for outcome in outcomes:
             delivery = by_id.get(outcome.delivery_id)
             if delivery is None:
@@ -112,10 +101,29 @@ def outcomes_record(outcomes: list[Outcome]) -> int:
             delivery.endpoint = endpoints.setdefault(delivery.endpoint_id, delivery.endpoint)
             attempts.append(attempt_of(outcome))
             if delivery.claim == outcome.claim and delivery.status == Delivery.Status.PENDING:
-                outcome_apply(delivery, outcome)
-                counted += 1
+                outcome_apply(delivery, outcome, now=now)
+                applied.append(delivery)
         Attempt.objects.bulk_create(attempts)
-    return counted
+        deliveries_save(applied)
+        finished = [d for d in by_id.values() if d.status != Delivery.Status.PENDING]
+        chains_release({(d.endpoint_id, d.order_id) for d in finished}, now=now)
+    return len(applied)
+
+
+def deliveries_save(deliveries: list[Delivery]) -> None:
+    """Write what ``outcome_apply`` changed: one UPDATE per outcome (all the delivered ones
+    share one), as each answer adds exactly one attempt."""
+    groups: dict[tuple, list[uuid.UUID]] = defaultdict(list)
+    for d in deliveries:
+        groups[(d.status, d.next_attempt_at, d.updated_date)].append(d.pk)
+    for (status, next_attempt_at, updated_date), ids in groups.items():
+        Delivery.objects.filter(pk__in=ids).update(
+            status=status,
+            attempts=F("attempts") + 1,
+            next_attempt_at=next_attempt_at,
+            claim=None,
+            updated_date=updated_date,
+        )
 
 
 def attempt_of(outcome: Outcome) -> Attempt:
@@ -129,9 +137,8 @@ def attempt_of(outcome: Outcome) -> Attempt:
     )
 
 
-def outcome_apply(delivery: Delivery, outcome: Outcome) -> None:
-    """Move the delivery (and perhaps its endpoint) on after one answer."""
-    now = clock.now()
+def outcome_apply(delivery: Delivery, outcome: Outcome, *, now: datetime) -> None:
+    """Move the delivery (unsaved; its endpoint saved) on after one answer."""
     delivery.attempts += 1
     delivery.claim = None
     delivery.updated_date = now
@@ -156,7 +163,6 @@ def outcome_apply(delivery: Delivery, outcome: Outcome) -> None:
             delivery.status, delivery.next_attempt_at = Delivery.Status.CANCELED, None
         else:
             delivery.next_attempt_at = now + delay
-    delivery.save(update_fields=["status", "attempts", "next_attempt_at", "claim", "updated_date"])
 
 
 def endpoint_failed(endpoint: Endpoint, *, now: datetime) -> None:

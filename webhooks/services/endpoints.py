@@ -23,6 +23,7 @@ from orders.services.events import EVENT_TYPES
 from webhooks.errors import EndpointNotFound, OrdersScopeMissing
 from webhooks.models import Delivery, Endpoint
 from webhooks.services.addresses import AddressRefused, target_of
+from webhooks.services.chains import chains_release
 
 MAX_DESCRIPTION = 500
 SECRET_PREFIX = "whsec_"
@@ -168,12 +169,18 @@ def endpoint_disable(endpoint: Endpoint, *, reason: str) -> int:
 def deliveries_cancel(
     *, endpoint_id: uuid.UUID, event_ids: Iterable[uuid.UUID] | None = None
 ) -> int:
+    """Cancel the endpoint's pending deliveries (of ``event_ids`` only, when given); the
+    chains they held up move on."""
     pending = Delivery.objects.filter(endpoint_id=endpoint_id, status=Delivery.Status.PENDING)
     if event_ids is not None:
         pending = pending.filter(event_id__in=list(event_ids))
-    return pending.update(
-        status=Delivery.Status.CANCELED, next_attempt_at=None, claim=None, updated_date=clock.now()
+    chains = set(pending.values_list("endpoint_id", "order_id")) if event_ids is not None else ()
+    now = clock.now()
+    count = pending.update(
+        status=Delivery.Status.CANCELED, next_attempt_at=None, claim=None, updated_date=now
     )
+    chains_release(chains, now=now)
+    return count
 
 
 @transaction.atomic

@@ -1,9 +1,13 @@
 """Fan-out: each committed order event becomes one delivery per subscribed endpoint, once.
 
 The outbox's own cursor is ``OrderEvent.relayed_date``: a worker claims events not yet fanned
-out (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers take different events; SQLite
-serialises writers), inserts their deliveries and marks them relayed in one transaction. An
-event that was rolled back was never committed, so it is never seen.
+out (``FOR UPDATE SKIP LOCKED``), inserts their deliveries and marks them relayed in one
+transaction. An event that was rolled back was never committed, so it is never seen.
+
+One worker fans out at a time (the others skip the turn: it is one quick insert), in the
+order events were written: an order's events commit in sequence order, so when an event is
+fanned out the earlier ones of its order already are, and each new delivery can be put at the
+end of its (endpoint, order) chain (``services.chains``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from accounts.actors import ActorKind
 from accounts.models import User
 from config import clock
 from orders.models import OrderEvent, OrderTimelineEntry
-from webhooks.models import Delivery, Endpoint
+from webhooks.models import Delivery, Endpoint, Installation
+from webhooks.services.chains import chains_append
+from webhooks.services.keys import instance_id
 
 BATCH = 500
 
@@ -26,10 +32,12 @@ def events_fan_out(*, limit: int = BATCH) -> int:
     if not OrderEvent.objects.filter(relayed_date__isnull=True).exists():
         return 0  # idle: no write lock taken (SQLite takes it for any transaction)
     with transaction.atomic():
+        if not fan_out_turn():
+            return 0  # another worker is fanning out right now
         events = list(
             OrderEvent.objects.select_for_update(skip_locked=True)
             .filter(relayed_date__isnull=True)
-            .order_by("created_date")
+            .order_by("created_date", "sequence")
             .only("id", "order_id", "sequence", "event_type", "created_date")[:limit]
         )
         if not events:
@@ -37,13 +45,21 @@ def events_fan_out(*, limit: int = BATCH) -> int:
         now = clock.now()
         endpoints = list(Endpoint.objects.filter(enabled=True))
         pairs = [(event, ep) for event in events for ep in endpoints if ep.wants(event)]
-        Delivery.objects.bulk_create(deliveries_of(pairs, now=now))
+        deliveries = deliveries_of(pairs, now=now)
+        chains_append(deliveries, now=now)
+        Delivery.objects.bulk_create(deliveries)
         OrderEvent.objects.filter(pk__in=[e.pk for e in events]).update(relayed_date=now)
     return len(events)
 
 
+def fan_out_turn() -> bool:
+    """Take the fan-out turn for this transaction (a lock on the one Installation row)."""
+    instance_id()  # the row exists from the first use on
+    return Installation.objects.select_for_update(skip_locked=True).filter(pk=1).exists()
+
+
 def deliveries_of(pairs: list[tuple[OrderEvent, Endpoint]], *, now: Any) -> list[Delivery]:
-    """Unsaved deliveries, one per (event, endpoint)."""
+    """Unsaved deliveries, one per (event, endpoint); ``chains_append`` says when each is due."""
     if not pairs:
         return []
     identities = event_identities([event for event, _ in pairs])
@@ -55,7 +71,6 @@ def deliveries_of(pairs: list[tuple[OrderEvent, Endpoint]], *, now: Any) -> list
             sequence=event.sequence,
             event_type=event.event_type,
             identity=identities.get(event.pk),
-            next_attempt_at=now,
             created_date=now,
             updated_date=now,
         )

@@ -18,6 +18,7 @@ from config.errors import FieldError
 from orders.models import OrderEvent
 from webhooks.errors import EndpointDisabled, EventNotFound
 from webhooks.models import Delivery
+from webhooks.services.chains import chains_append
 from webhooks.services.endpoints import deliveries_cancel, endpoint_get
 from webhooks.services.fanout import deliveries_of
 
@@ -70,6 +71,8 @@ def webhook_replay(
 @transaction.atomic
 def deliveries_queue(endpoint, events: list[OrderEvent]) -> int:
     deliveries_cancel(endpoint_id=endpoint.pk, event_ids=[e.pk for e in events])
-    deliveries = deliveries_of([(event, endpoint) for event in events], now=clock.now())
+    now = clock.now()
+    deliveries = deliveries_of([(event, endpoint) for event in events], now=now)
+    chains_append(deliveries, now=now)
     Delivery.objects.bulk_create(deliveries)
     return len(deliveries)
