@@ -41,6 +41,9 @@ export TALLY_DEBUG="${TALLY_DEBUG:-1}"
 # Links in emails point here; emails are printed by the worker (console backend) unless
 # TALLY_EMAIL_HOST names an SMTP server.
 export TALLY_SITE_URL="${TALLY_SITE_URL:-http://127.0.0.1:${PORT}}"
+# Local webhook receivers (http://127.0.0.1:...) are allowed here only, never in production.
+export TALLY_WEBHOOK_ALLOW_PRIVATE="${TALLY_WEBHOOK_ALLOW_PRIVATE:-1}"
+export TALLY_PUBLIC_URL="${TALLY_PUBLIC_URL:-http://127.0.0.1:${PORT}}"
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py loaddemo > .demo-logins.txt

@@ -1,4 +1,4 @@
-"""The order's timeline (who did what) and its events (the outbox the webhook relay drains)."""
+"""The order's timeline (who did what) and its events (the outbox the webhook relay reads)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class OrderEvent(models.Model):
 
     ``sequence`` counts 1, 2, 3 ... per order with no gaps; ``body`` is the domain event in
     REST form (the order as it is after the change). ``relayed_date`` stays empty until the
-    worker's relay has handed it to every subscribed webhook.
+    webhook relay (an app above ``orders``, run by the worker) has fanned the event out into a
+    delivery for each subscribed endpoint; the deliveries themselves are that app's rows.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

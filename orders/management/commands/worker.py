@@ -5,8 +5,9 @@ from orders.worker import Worker
 
 class Command(BaseCommand):
     help = (
-        "Run the background work every second until stopped (Ctrl-C): the clock applies the "
-        "time-driven order transitions that are due. Run one or more, on any host."
+        "Run the background work every second until stopped (Ctrl-C): the jobs apps register, "
+        "such as the clock (time-driven order transitions) and the webhook relay. Run one or "
+        "more, on any host."
     )
 
     def add_arguments(self, parser):
