@@ -155,7 +155,7 @@ def wait_delivered(total: int, *, limit: float = 600.0) -> float:
 
 
 # -- 1. signing ----------------------------------------------------------------------------
-def signing(event_body: dict, app_id: str, rounds: int = 7, n: int = 200) -> dict:
+def signing(event_body: dict, app_id: str, rounds: int = 20, n: int = 100) -> dict:
     import orjson
     from django.conf import settings
     from jwcrypto.jwt import JWT

@@ -40,6 +40,17 @@ def fresh_process_copies():
     selectors.estimates_forget()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def webhook_relay_closed_before_teardown(django_db_setup, django_db_blocker):
+    """A test that runs the worker starts this process's webhook relay, whose LISTEN
+    connection would keep PostgreSQL from dropping the test database."""
+    yield
+    from webhooks.relay import relay_close
+
+    with django_db_blocker.unblock():
+        relay_close()
+
+
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return

@@ -233,6 +233,7 @@ class Relay:
         self.pool.shutdown(wait=True)
         if self.listener is not None:
             self.listener.stop()
+            self.listener.join(timeout=5)
         try:
             self.record()
         except Exception:  # noqa: BLE001 - at exit: unrecorded ones are retried after the lease
@@ -333,6 +334,15 @@ def relay() -> Relay:
             _relay["relay"] = Relay()
             atexit.register(_relay["relay"].close)
         return _relay["relay"]
+
+
+def relay_close() -> None:
+    """Finish and forget this process's relay (its LISTEN connection closes too)."""
+    with _relay_lock:
+        current = _relay.pop("relay", None)
+    if current is not None:
+        atexit.unregister(current.close)
+        current.close()
 
 
 def relay_job() -> int:

@@ -54,8 +54,13 @@ def events_fan_out(*, limit: int = BATCH) -> int:
 
 def fan_out_turn() -> bool:
     """Take the fan-out turn for this transaction (a lock on the one Installation row)."""
-    instance_id()  # the row exists from the first use on
-    return Installation.objects.select_for_update(skip_locked=True).filter(pk=1).exists()
+    turn = Installation.objects.select_for_update(skip_locked=True).filter(pk=1)
+    if turn.exists():
+        return True
+    if Installation.objects.filter(pk=1).exists():
+        return False  # locked: another worker has the turn
+    instance_id()  # the very first fan-out makes the row
+    return turn.exists()
 
 
 def deliveries_of(pairs: list[tuple[OrderEvent, Endpoint]], *, now: Any) -> list[Delivery]:
