@@ -39,6 +39,11 @@ class EndpointForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("app") is not None:
+            try:
+                endpoints.clean_app(data["app"])
+            except DomainError as exc:
+                self.add_error("app", exc.message)
         checks = {
             "url": endpoints.clean_url,
             "event_types": endpoints.clean_event_types,

@@ -40,6 +40,7 @@ class Reply:
     body: bytes = b"ok"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    gate: threading.Event | None = None  # answer only once it is set
 
 
 class Receiver:
@@ -62,6 +63,8 @@ class Receiver:
                     reply = receiver.answer(hit)
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.gate is not None:
+                    reply.gate.wait(60)
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

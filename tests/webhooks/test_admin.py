@@ -78,7 +78,7 @@ def test_the_owner_replays_an_order_and_a_time_range_and_one_delivery(
 
 
 def test_an_endpoint_added_in_the_admin_is_checked_and_its_secret_shown_once(
-    admin_client, hook_app, receiver, settings
+    admin_client, hook_app, app_factory, receiver, settings
 ):
     add = reverse("admin:webhooks_endpoint_add")
     form = {"app": hook_app[0].pk, "url": "https://10.0.0.1/hook", "format": "standard-webhooks"}
@@ -87,6 +87,9 @@ def test_an_endpoint_added_in_the_admin_is_checked_and_its_secret_shown_once(
     assert refused.status_code == 200 and "private or local address" in refused.content.decode()
     assert not Endpoint.objects.exists()
     settings.TALLY_WEBHOOK_ALLOW_PRIVATE = True
+    reader_only = app_factory(scopes=["WEBHOOKS.MANAGE"])[0]
+    refused = admin_client.post(add, {**form, "app": reader_only.pk, "url": receiver.url})
+    assert refused.status_code == 200 and "READ_ORDERS" in refused.content.decode()
     added = admin_client.post(add, {**form, "url": receiver.url, "enabled": "on"})
     assert added.status_code == 302
     assert any("whsec_" in m for m in messages_of(added))

@@ -5,6 +5,7 @@ Each test drives the relay's rounds in process against a real local receiver ove
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 
@@ -284,21 +285,41 @@ def test_a_deleted_endpoint_gets_nothing_more(
 def test_a_slow_receiver_does_not_delay_another_endpoint(
     clock, receiver, endpoint_factory, order_factory, relay, owner
 ):
-    slow = Receiver()
-    slow.script(lambda hit: Reply(200, delay=1.5))
+    # given a receiver that holds every request until the test lets it answer
+    gate, slow = threading.Event(), Receiver()
+    slow.script(lambda hit: Reply(200, gate=gate))
     try:
         endpoint_factory(slow.url)
-        endpoint_factory(receiver.url)
+        fast = endpoint_factory(receiver.url)
         for _ in range(3):
             order_factory()
-        started = time.time()
-        relay.run_until_idle()
-        fast_done = max(h.at for h in receiver.hits)
-        assert len(receiver.hits) == len(slow.hits) > 8
-        # every fast delivery arrived before the slow receiver had answered its first batch
-        assert fast_done - started < 1.5
+        events_fan_out()
+        expected = fast.deliveries.count()
+        seen = {}
+
+        def release_when_fast_is_done():
+            seen["fast done"] = wait_until(lambda: len(receiver.hits) == expected)
+            seen["slow answered"] = gate.is_set()
+            gate.set()
+
+        watcher = threading.Thread(target=release_when_fast_is_done)
+        watcher.start()
+        # when the relay runs
+        relay.run_until_idle(limit=120)
+        watcher.join()
+        # then every delivery to the fast receiver was made while the slow one held its own
+        assert seen == {"fast done": True, "slow answered": False}
+        assert len(slow.hits) == expected
     finally:
+        gate.set()
         slow.close()
+
+
+def wait_until(predicate, limit: float = 60.0) -> bool:
+    until = time.monotonic() + limit
+    while time.monotonic() < until and not predicate():
+        time.sleep(0.02)
+    return predicate()
 
 
 def test_a_private_address_is_checked_again_at_delivery(

@@ -49,6 +49,13 @@ def endpoint_get(endpoint_id: uuid.UUID | str, *, app: App | None) -> Endpoint:
     return endpoint
 
 
+def clean_app(app: App) -> App:
+    """Deliveries carry whole orders: only an app that may read orders may receive them."""
+    if READ_ORDERS not in app.scopes:
+        raise OrdersScopeMissing()
+    return app
+
+
 def clean_url(url: Any) -> str:
     if not isinstance(url, str) or not url.strip():
         raise FieldError("url", "is required.", rule="REQUIRED_FIELD")
@@ -99,8 +106,7 @@ def webhook_endpoint_create(
 
     Returns the Standard Webhooks secret too (``None`` for the Wix format): it is shown once.
     """
-    if READ_ORDERS not in app.scopes:
-        raise OrdersScopeMissing()
+    clean_app(app)
     fields = {
         "url": clean_url(url),
         "event_types": clean_event_types(event_types),
