@@ -86,7 +86,7 @@ class AppAdmin(TitledListAdmin, admin.ModelAdmin):
     def issue_client_secret(self, request, queryset):
         for app in queryset:
             secret = client_credentials.client_secret_issue(app=app)
-            _show_once(request, f"client_id {app.app_def_id}, client secret for {app.name}", secret)
+            show_once(request, f"client_id {app.app_def_id}, client secret for {app.name}", secret)
 
     @admin.action(description="Revoke client secrets (their access tokens stop at once)")
     def revoke_client_secrets(self, request, queryset):
