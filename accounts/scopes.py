@@ -12,6 +12,9 @@ READ_ORDER_SESSIONS = "BILLING.ORG_READ_ORDER_SESSIONS"
 RECEIPTS_MANAGE = "RECEIPTS.MANAGE"
 RECEIPTS_READ = "RECEIPTS.READ"
 WEBHOOKS_MANAGE = "WEBHOOKS.MANAGE"
+READ_PLANS = "PRICING_PLANS.READ_PLANS"
+MANAGE_PLANS = "PRICING_PLANS.MANAGE_PLANS"
+MANAGE_BOOKINGS_SERVICES = "BOOKINGS.MANAGE_SERVICES_AND_SETTINGS"
 
 ALL_SCOPES: tuple[str, ...] = (
     READ_ORDERS,
@@ -26,7 +29,24 @@ ALL_SCOPES: tuple[str, ...] = (
     RECEIPTS_MANAGE,
     RECEIPTS_READ,
     WEBHOOKS_MANAGE,
+    READ_PLANS,
+    MANAGE_PLANS,
+    MANAGE_BOOKINGS_SERVICES,
 )
+
+# The Wix permission names (as the Wix docs show them) and the Tally scope each one is.
+WIX_NAMES: dict[str, str] = {
+    "Read Orders": READ_ORDERS,
+    "Manage Orders": MANAGE_ORDERS,
+    "Read Pricing Plans": READ_PLANS,
+    "Manage Pricing Plans": MANAGE_PLANS,
+    "Manage Bookings Services and Settings": MANAGE_BOOKINGS_SERVICES,
+}
+
+# "Any one of" the Wix docs' permissions per call: holding one of these is enough.
+ORDER_READERS: tuple[str, ...] = (MANAGE_ORDERS, READ_ORDERS, MANAGE_BOOKINGS_SERVICES)
+PRICE_READERS: tuple[str, ...] = (READ_PLANS, *ORDER_READERS)
+OFFLINE_ORDER_REGISTRARS: tuple[str, ...] = (MANAGE_ORDERS, REGISTER_OFFLINE_ORDERS)
 
 # A member (browser session or personal token) acts only on their own orders.
 MEMBER_SCOPES: frozenset[str] = frozenset(

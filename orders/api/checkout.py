@@ -77,7 +77,7 @@ class CreateOnlineOrderView(WixView):
 
 
 class CreateOfflineOrderView(WixView):
-    required_scopes = scopes.REGISTER_OFFLINE_ORDERS
+    required_scopes = scopes.OFFLINE_ORDER_REGISTRARS
 
     @extend_schema(
         operation_id="createOfflineOrder",
@@ -151,7 +151,7 @@ def preview_reply(preview, *, with_order: bool) -> Response:
 
 
 class PricePreviewView(WixView):
-    required_scopes = scopes.READ_PUBLIC_PLANS
+    required_scopes = scopes.PRICE_READERS
 
     @extend_schema(
         operation_id="getPricePreview",

@@ -23,7 +23,7 @@ TAG = "Order management"
 
 
 class OrderListView(OrderListMixin, WixView):
-    required_scopes = scopes.READ_ORDERS
+    required_scopes = scopes.ORDER_READERS
 
     @extend_schema(
         operation_id="managementListOrders",
@@ -37,7 +37,7 @@ class OrderListView(OrderListMixin, WixView):
 
 class OrderView(WixView):
     declared_actions = (actions.POSTPONE_END_DATE,)  # PATCH
-    required_scopes = {"GET": scopes.READ_ORDERS, "PATCH": scopes.MANAGE_ORDERS}
+    required_scopes = {"GET": scopes.ORDER_READERS, "PATCH": scopes.MANAGE_ORDERS}
 
     @extend_schema(
         operation_id="managementGetOrder",

@@ -1,7 +1,8 @@
 """Tally's own additions under /api/v1/: an order's payments, invoices and timeline.
 
-Same authentication and error envelope as the Wix paths. Apps with READ_ORDERS see any
-order; a member (READ_OWN_ORDERS) sees only their own, and another member's order is 404.
+Same authentication and error envelope as the Wix paths. Apps that may read orders (any of
+``scopes.ORDER_READERS``) see any order; a member (READ_OWN_ORDERS) sees only their own, and
+another member's order is 404.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ class OrderRecordsView(WixView):
     render = staticmethod(payment_to_wire)
 
     @property
-    def required_scopes(self) -> str:
+    def required_scopes(self) -> str | tuple[str, ...]:
         caller = caller_of(self.request)
-        return scopes.READ_OWN_ORDERS if caller and caller.is_member else scopes.READ_ORDERS
+        return scopes.READ_OWN_ORDERS if caller and caller.is_member else scopes.ORDER_READERS
 
     def member_of(self, request: Request) -> User | None:
         caller = self.caller(request)

@@ -41,3 +41,11 @@ def test_caller_without_the_scope_of_the_method_is_denied():
     with pytest.raises(PermissionDenied) as err:
         HasScopes().has_permission(_request("POST", {READ_ORDERS}), View())
     assert MANAGE_ORDERS in str(err.value.detail)
+
+
+def test_every_wix_permission_name_is_a_scope_apps_can_be_given():
+    from accounts.forms import AppForm
+    from accounts.scopes import ALL_SCOPES, WIX_NAMES
+
+    offered = {value for value, _ in AppForm.base_fields["scopes"].choices}
+    assert set(WIX_NAMES.values()) <= set(ALL_SCOPES) == offered

@@ -167,9 +167,9 @@ def test_offline_order_for_an_unknown_member_is_member_doesnt_exist(api, app_tok
     assert violation_of(reply) == ("memberId", "MEMBER_DOESNT_EXIST")
 
 
-def test_offline_order_needs_the_register_scope(api, token_with, monthly, member):
+def test_offline_order_needs_manage_orders_or_the_register_scope(api, token_with, monthly, member):
     body = {"planId": str(monthly.id), "memberId": str(member.member_id)}
-    reply = api.post(CHECKOUT + "offline", body, token=token_with("PRICING_PLANS.MANAGE_ORDERS"))
+    reply = api.post(CHECKOUT + "offline", body, token=token_with("PRICING_PLANS.READ_ORDERS"))
     assert reply.status == 403
 
 

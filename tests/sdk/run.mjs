@@ -1,7 +1,7 @@
 // The official Wix Pricing Plans client, unmodified, against a live Tally server.
 //
 // Configuration comes as JSON in TALLY_SDK_CONFIG:
-//   {baseUrl, appToken, memberToken, otherMemberToken, memberId, planId, oneTimePlanId, coupon}
+//   {baseUrl, appToken, manageOrdersToken, memberToken, otherMemberToken, memberId, planId, oneTimePlanId, coupon}
 // Every one of the 15 REST functions is called; after each action the order is read back to
 // check its effect. Prints one JSON object: {"results": [{"name", "ok", "detail"}...]}.
 
@@ -25,6 +25,7 @@ function clientWith(token) {
 }
 
 const owner = clientWith(config.appToken).orders;
+const manager = clientWith(config.manageOrdersToken).orders; // holds only Manage Orders
 const member = clientWith(config.memberToken).orders;
 const otherMember = clientWith(config.otherMemberToken).orders;
 const anonymous = createClient({
@@ -237,6 +238,14 @@ await step('managementListOrders', async () => {
   const byEnd = await owner.managementListOrders({ sorting: { fieldName: 'endDate' } });
   check(byEnd.orders.length === sorted.orders.length, 'sorted by end date');
   return { total: sorted.pagingMetadata.total };
+});
+
+await step('managementGetOrder and managementListOrders holding only Manage Orders', async () => {
+  const { order } = await manager.managementGetOrder(activeId);
+  check(order._id === activeId, 'read with Manage Orders alone');
+  const list = await manager.managementListOrders({ limit: 1 });
+  check(list.orders.length === 1, `count ${list.orders.length}`);
+  return { status: order.status };
 });
 
 // Member ------------------------------------------------------------------------------------

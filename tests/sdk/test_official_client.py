@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from accounts import scopes
 from accounts import services as accounts
 from orders.models import PricingModel
 from orders.services.catalogue import coupon_upsert
@@ -35,6 +36,7 @@ def sdk_config(live_server, app_factory, member, other_member, plan_factory):
     return {
         "baseUrl": live_server.url,
         "appToken": app_factory()[1],
+        "manageOrdersToken": app_factory(scopes=[scopes.MANAGE_ORDERS])[1],
         "memberToken": accounts.member_token_issue(member=member),
         "otherMemberToken": accounts.member_token_issue(member=other_member),
         "memberId": str(member.member_id),
