@@ -18,6 +18,8 @@ from orders.selectors import SORT_FIELDS
 FIELD_SETS = ("UNKNOWN_SET", "BASIC", "FULL")
 SORT_ORDERS = ("ASC", "DESC")
 MAX_LIMIT = 50
+# The member list takes "up to 100" (the Wix docs' prose); the management list stays at 50.
+MEMBER_MAX_LIMIT = 100
 # Timestamps outside this range are refused as input: nothing real is planned there, and
 # calendar arithmetic on them would leave the range Python's datetime can hold.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -70,7 +72,7 @@ class MemberListOrdersQuery(serializers.Serializer):
     orderStatuses = serializers.ListField(child=enum(ORDER_STATUSES), required=False)
     paymentStatuses = serializers.ListField(child=enum(PAYMENT_STATUSES), required=False)
     autoRenewCanceled = serializers.BooleanField(required=False, allow_null=True, default=None)
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=MAX_LIMIT)
+    limit = serializers.IntegerField(min_value=1, max_value=MEMBER_MAX_LIMIT, default=MAX_LIMIT)
     offset = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     sorting = SortingSerializer(required=False)
     fieldSet = enum(FIELD_SETS, required=False, default="BASIC")
@@ -78,6 +80,7 @@ class MemberListOrdersQuery(serializers.Serializer):
 
 class ListOrdersQuery(MemberListOrdersQuery):
     buyerIds = guid_list()
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=MAX_LIMIT)
 
 
 class GetOrderQuery(serializers.Serializer):

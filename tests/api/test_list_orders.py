@@ -203,8 +203,8 @@ def test_list_needs_credentials(api, three_orders):
     assert reply.body["details"]["applicationError"]["code"] == "UNAUTHENTICATED"
 
 
-def test_list_needs_the_read_orders_scope(api, token_with):
-    reply = api.get(LIST, token=token_with("PRICING_PLANS.MANAGE_ORDERS"))
+def test_list_needs_a_scope_that_reads_orders(api, token_with):
+    reply = api.get(LIST, token=token_with("PRICING_PLANS.PURCHASE_PLANS"))
     assert reply.status == 403
     assert reply.body["details"]["applicationError"]["code"] == "PERMISSION_DENIED"
 
@@ -267,3 +267,24 @@ def test_list_shows_the_pause_periods_of_paused_and_resumed_orders(
         i: [p["status"] for p in orders[str(three_orders[i].id)]["pausePeriods"]] for i in (0, 1, 2)
     }
     assert periods == {0: ["ENDED"], 1: ["ACTIVE"], 2: []}
+
+
+def test_member_list_takes_up_to_100_per_page(api, member_token, member, monthly, clock):
+    # given 60 orders of the member
+    for i in range(60):
+        order_row(plan=monthly, buyer=member, at=clock.now - timedelta(minutes=i))
+    # when
+    reply = api.get(MEMBER_LIST, token=member_token, params={"limit": 100})
+    # then
+    assert reply.status == 200 and len(ids(reply)) == 60
+
+
+@pytest.mark.parametrize(("path", "limit"), [(MEMBER_LIST, 101), (LIST, 51)])
+def test_limit_above_the_list_maximum_is_a_field_violation(
+    api, app_token, member_token, path, limit
+):
+    token = member_token if path == MEMBER_LIST else app_token
+    reply = api.get(path, token=token, params={"limit": limit})
+    assert reply.status == 400
+    violations = reply.body["details"]["validationError"]["fieldViolations"]
+    assert [(v["field"], v["violatedRule"]) for v in violations] == [("limit", "MAX")]
