@@ -35,7 +35,7 @@ from typing import Any
 from accounts.actors import Actor
 from orders.errors import IllegalTransition
 from orders.models import CancellationEffectiveAt, Order, OrderStatus
-from orders.services import rules, transitions
+from orders.services import rules, transitions, trials
 from orders.services.changes import Changes
 
 S = OrderStatus
@@ -165,7 +165,7 @@ CANCEL_NOW = OrderAction(
     "cancel_now",
     allowed=frozenset({S.DRAFT, S.PENDING, S.ACTIVE, S.PAUSED}),
     refusals=_closed(),
-    step=transitions.cancel_now,
+    step=trials.cancel_now_unless_in_trial,  # a buyer in the free trial keeps it to its end
     admin=True,
     labels=Labels(
         "Cancel now",

@@ -94,6 +94,8 @@ def order_cancel(
 ) -> Order:
     """Cancel now, or at the next payment date (subscriptions only; a trial is not billed).
 
+    A member cancelling now during the free trial keeps it to its end (``CANCEL_NOW``'s step).
+
     The cause is MEMBER_ACTION when a member asks (request cancellation), else OWNER_ACTION.
     """
     return order_act(cancel_action(effective_at), order_id, actor=actor, buyer=buyer)
