@@ -144,7 +144,11 @@ class OfflinePreviewView(WixView):
 
 
 def preview_reply(preview, *, with_order: bool) -> Response:
-    reply: dict = {"purchaseLimitExceeded": bool(preview.purchase_limit_exceeded)}
+    reply: dict = {
+        "purchaseLimitExceeded": bool(preview.purchase_limit_exceeded),
+        # Tally's addition: whether the buyer gets the plan's free trial (once per plan).
+        "freeTrialEligible": preview.free_trial_eligible,
+    }
     if with_order:
         reply["order"] = order_to_wire(preview.order)
     return Response(reply)

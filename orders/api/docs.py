@@ -45,6 +45,9 @@ ORDER_PREVIEW = OpenApiResponse(
         {
             "order": _order_field(required=False),
             "purchaseLimitExceeded": serializers.BooleanField(),
+            "freeTrialEligible": serializers.BooleanField(
+                help_text="Whether the buyer gets the plan's free trial (once per member and plan)."
+            ),
         },
     )
 )

@@ -37,7 +37,7 @@ from orders.models import (
     PaymentStatus,
     Plan,
 )
-from orders.services import schedule, transitions
+from orders.services import schedule, transitions, trials
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_issue, invoice_settle
 from orders.services.pricing import Quote, coupon_use, coupon_validate, price_quote
@@ -53,6 +53,7 @@ HELD = (OrderStatus.DRAFT, OrderStatus.PENDING, OrderStatus.ACTIVE, OrderStatus.
 class OrderPreview:
     order: Order
     purchase_limit_exceeded: bool
+    free_trial_eligible: bool = False
 
 
 def _start(start_date: datetime | None, at: datetime) -> datetime:
@@ -101,7 +102,9 @@ def order_checkout_check(
 def order_from_plan(
     plan: Plan, buyer, order_type: str, quote: Quote, start: datetime, at: datetime
 ) -> Order:
-    """An unsaved DRAFT order of ``plan``: the plan's snapshot, the quote, the dates."""
+    """An unsaved DRAFT order of ``plan``: the plan's snapshot, the quote, the dates.
+
+    The free trial is the plan's only if the buyer has not had it (``trials``)."""
     order = Order(
         buyer=buyer,
         plan=plan,
@@ -116,7 +119,7 @@ def order_from_plan(
         duration_count=plan.duration_count,
         duration_unit=plan.duration_unit,
         cycle_count=plan.cycle_count if plan.is_recurring else 0,
-        free_trial_days=plan.free_trial_days if plan.is_recurring else None,
+        free_trial_days=trials.trial_eligibility(plan=plan, buyer=buyer).free_trial_days,
         auto_renew_canceled=False if plan.is_recurring else None,
         created_date=at,
         updated_date=at,
@@ -271,4 +274,8 @@ def order_preview(
         _open(order, changes, PaymentStatus.NOT_APPLICABLE if free else PaymentStatus.UNPAID)
         order.wix_pay_order_id = None
     order.next_transition_at = schedule.next_transition(order, at)
-    return OrderPreview(order=order, purchase_limit_exceeded=purchase_limit_reached(plan, buyer))
+    return OrderPreview(
+        order=order,
+        purchase_limit_exceeded=purchase_limit_reached(plan, buyer),
+        free_trial_eligible=trials.trial_eligibility(plan=plan, buyer=buyer).eligible,
+    )

@@ -6,10 +6,45 @@ period", and a member gets a plan's free trial once ("check if user is eligible 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Q
+
 from accounts.actors import Actor, ActorKind
-from orders.models import Order, OrderStatus
+from accounts.models import User
+from orders.models import Order, OrderStatus, Plan
 from orders.services import transitions
 from orders.services.changes import Changes
+
+
+@dataclass(frozen=True)
+class TrialEligibility:
+    """What a buyer would get of a plan's free trial if they ordered it now."""
+
+    eligible: bool  # the plan has a free trial and the buyer has not had this plan before
+    free_trial_days: int | None  # the days they would get; None: the order starts paid
+
+
+def trial_eligibility(*, plan: Plan, buyer: User | None) -> TrialEligibility:
+    """Whether ``buyer`` gets ``plan``'s free trial: once per member and plan.
+
+    A selector for checkout, previews and the member pages alike, so all show the same thing.
+    Any earlier order of the plan that was bought (it started, or waits for its start) uses
+    the trial up; a draft never paid does not. An unknown buyer (a preview for no one) would
+    get it.
+    """
+    days = plan.free_trial_days if plan.is_recurring else None
+    if not days:
+        return TrialEligibility(False, None)
+    if buyer is not None and buyer.pk is not None and trial_used(plan=plan, buyer=buyer):
+        return TrialEligibility(False, None)
+    return TrialEligibility(True, days)
+
+
+def trial_used(*, plan: Plan, buyer: User) -> bool:
+    """``buyer`` already had an order of ``plan`` past checkout (any status since)."""
+    bought = Q(current_cycle_index__isnull=False) | Q(status=OrderStatus.PENDING)
+    return Order.objects.filter(bought, buyer=buyer, plan=plan).exists()
 
 
 def in_free_trial(order: Order) -> bool:

@@ -191,7 +191,7 @@ def test_online_preview_reports_a_reached_limit_without_the_order(api, member_to
     # when
     reply = api.post(CHECKOUT + "preview-online", {"planId": str(plan.id)}, token=member_token)
     # then
-    assert reply.body == {"purchaseLimitExceeded": True}
+    assert reply.body == {"purchaseLimitExceeded": True, "freeTrialEligible": False}
 
 
 def test_offline_preview_shows_the_order_for_the_member(api, app_token, monthly, member):

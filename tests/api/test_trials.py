@@ -71,3 +71,57 @@ def test_owner_cancelling_immediately_during_the_trial_ends_it_at_once(
     order = read(api, app_token, in_trial)
     assert order["status"] == "CANCELED"
     assert order["endDate"] == timestamp(clock.now)
+
+
+CHECKOUT = "/pricing-plans/v2/checkout/orders/"
+
+
+def test_a_member_who_had_the_trial_gets_later_orders_of_the_plan_paid_from_the_start(
+    api, member_token, in_trial, trial_plan
+):
+    # when the member orders the plan again
+    reply = api.post(CHECKOUT + "online", {"planId": str(trial_plan.id)}, token=member_token)
+    # then the order has no free trial and its first invoice is a paid cycle
+    assert reply.status == 200
+    order = reply.body["order"]
+    assert "freeTrialDays" not in order
+    assert "freeTrialDays" not in order["priceDetails"]
+    first = Order.objects.get(pk=order["id"]).invoices.get()
+    assert (first.cycle_index, str(first.total)) == (1, "10.000")
+
+
+def test_preview_says_a_member_who_had_the_trial_is_not_eligible(
+    api, member_token, in_trial, trial_plan
+):
+    reply = api.post(
+        CHECKOUT + "preview-online", {"planId": str(trial_plan.id)}, token=member_token
+    )
+    assert reply.status == 200
+    assert reply.body["freeTrialEligible"] is False
+    assert "freeTrialDays" not in reply.body["order"]
+
+
+def test_preview_offers_the_trial_to_a_member_who_never_had_the_plan(
+    api, app_token, member_token, trial_plan, other_member
+):
+    online = api.post(
+        CHECKOUT + "preview-online", {"planId": str(trial_plan.id)}, token=member_token
+    )
+    body = {"planId": str(trial_plan.id), "memberId": str(other_member.member_id)}
+    offline = api.post(CHECKOUT + "preview-offline", body, token=app_token)
+    for reply in (online, offline):
+        assert reply.body["freeTrialEligible"] is True
+        assert reply.body["order"]["freeTrialDays"] == TRIAL_DAYS
+
+
+def test_a_draft_never_paid_does_not_use_the_trial_up(api, member_token, trial_plan):
+    # given a draft the member left unpaid
+    api.post(CHECKOUT + "online", {"planId": str(trial_plan.id)}, token=member_token)
+    # when / then the next order still has the trial
+    reply = api.post(CHECKOUT + "online", {"planId": str(trial_plan.id)}, token=member_token)
+    assert reply.body["order"]["freeTrialDays"] == TRIAL_DAYS
+
+
+def test_trial_eligibility_is_false_for_a_plan_without_a_trial(api, member_token, monthly):
+    reply = api.post(CHECKOUT + "preview-online", {"planId": str(monthly.id)}, token=member_token)
+    assert reply.body["freeTrialEligible"] is False
