@@ -60,6 +60,44 @@ PRICE_PREVIEW = OpenApiResponse(
         },
     )
 )
+BULK = OpenApiResponse(
+    _object(
+        "BulkOrdersReply",
+        {
+            "results": serializers.ListField(
+                child=serializers.JSONField(),
+                help_text="`{itemMetadata: {id, originalIndex, success, error?}, order?}` each.",
+            ),
+            "bulkActionMetadata": _object(
+                "BulkActionMetadata",
+                {
+                    "totalSuccesses": serializers.IntegerField(),
+                    "totalFailures": serializers.IntegerField(),
+                    "undetailedFailures": serializers.IntegerField(),
+                },
+            ),
+        },
+    )
+)
+STATS = OpenApiResponse(
+    _object(
+        "OrdersStatsReply",
+        {
+            "totalOrderCount": serializers.IntegerField(),
+            "activeOrderCount": serializers.IntegerField(),
+        },
+    )
+)
+AVAILABLE_ACTIONS = OpenApiResponse(
+    _object(
+        "AvailableOrderActionsReply",
+        {
+            "suspendable": serializers.BooleanField(),
+            "notSuspendableReason": serializers.CharField(required=False),
+            "cancelableByBuyer": serializers.BooleanField(),
+        },
+    )
+)
 EMPTY = OpenApiResponse(_object("Empty", {}), description="Always `{}`.")
 ID_BODY = _object("OrderIdBody", {"id": serializers.UUIDField(required=False)})
 

@@ -6,7 +6,7 @@ validation error (400) like any other bad field, not a missing route.
 
 from django.urls import include, path
 
-from orders.api import checkout, management, member, v1
+from orders.api import bulk, checkout, management, member, v1
 
 ORDER = "orders/<str:order_id>"
 CHECKOUT = "checkout/orders"
@@ -42,6 +42,14 @@ pricing_plans_v2 = [
 ]
 
 api_v1 = [
+    path("orders/bulk/pause", bulk.BulkPauseView.as_view(), name="v1-orders-bulk-pause"),
+    path("orders/bulk/resume", bulk.BulkResumeView.as_view(), name="v1-orders-bulk-resume"),
+    path("orders/stats", bulk.OrderStatsView.as_view(), name="v1-orders-stats"),
+    path(
+        f"{ORDER}/available-actions",
+        bulk.AvailableActionsView.as_view(),
+        name="v1-order-available-actions",
+    ),
     path(f"{ORDER}/payments", v1.OrderPaymentsView.as_view(), name="v1-order-payments"),
     path(f"{ORDER}/invoices", v1.OrderInvoicesView.as_view(), name="v1-order-invoices"),
     path(f"{ORDER}/timeline", v1.OrderTimelineView.as_view(), name="v1-order-timeline"),
