@@ -164,6 +164,14 @@ class Order(models.Model):
                 condition=Q(status="CANCELED"),
             ),
         ]
+        constraints = [
+            # One order per form submission: a checkout sent again answers the first order.
+            models.UniqueConstraint(
+                fields=["submission_id"],
+                condition=Q(submission_id__isnull=False),
+                name="order_submission_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         # Read without a query (the admin's recent actions keep this text).

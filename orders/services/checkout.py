@@ -13,12 +13,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.actors import Actor
 from accounts.models import User
 from config import clock
+from orders import selectors
 from orders.errors import (
     ArchivedPlan,
     FieldError,
@@ -151,6 +153,40 @@ def _finish(order: Order, changes: Changes, actor: Actor, slugs: list[str]) -> O
     return order
 
 
+def order_of_submission(submission_id, *, plan: Plan, buyer: User) -> Order | None:
+    """The order a form submission already made, which a checkout sent again answers.
+
+    Refused when that order is of another plan or buyer: the id is not this checkout's.
+    """
+    if submission_id is None:
+        return None
+    found = Order.objects.filter(submission_id=submission_id).values_list("pk", flat=True)
+    order_id = found.first()
+    if order_id is None:
+        return None
+    order = selectors.order_get(order_id)
+    if order.plan_id != plan.pk or order.buyer_id != buyer.pk:
+        raise FieldError(
+            "submissionId", "already made an order of another plan or buyer.", rule="VALID"
+        )
+    return order
+
+
+def _once_per_submission(submission_id, plan: Plan, buyer: User, create) -> Order:
+    """``create()``, unless the submission made an order already (even at this very moment:
+    the unique submission id lets one of simultaneous checkouts in; the others answer it)."""
+    done = order_of_submission(submission_id, plan=plan, buyer=buyer)
+    if done is not None:
+        return done
+    try:
+        return create()
+    except IntegrityError:
+        done = order_of_submission(submission_id, plan=plan, buyer=buyer)
+        if done is None:
+            raise
+        return done
+
+
 def _lock_buyer(buyer: User) -> None:
     """Checkouts of one buyer take turns here, so a purchase limit is counted once per turn."""
     User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
@@ -169,7 +205,8 @@ def order_create_online(
 ) -> Order:
     """An order bought on the site: DRAFT with its first invoice until that is paid.
 
-    A free plan needs no payment: the order is PENDING or ACTIVE at once.
+    A free plan needs no payment: the order is PENDING or ACTIVE at once. A ``submission_id``
+    that already made an order answers that order.
     """
     _plan_check(plan)
     if buyer is None:
@@ -186,6 +223,32 @@ def order_create_online(
         )
     at = clock.now()
     start = _start(start_date, at)
+    create = partial(
+        _create_online,
+        plan,
+        buyer,
+        actor,
+        at,
+        start,
+        coupon_code,
+        order_method,
+        submission_id,
+        extra_invoice_lines,
+    )
+    return _once_per_submission(submission_id, plan, buyer, create)
+
+
+def _create_online(
+    plan: Plan,
+    buyer: User,
+    actor: Actor,
+    at: datetime,
+    start: datetime,
+    coupon_code: str | None,
+    order_method: str | None,
+    submission_id,
+    extra_invoice_lines: Iterable,
+) -> Order:
     with transaction.atomic():
         if plan.purchase_limit is not None:
             _lock_buyer(buyer)
@@ -224,12 +287,30 @@ def order_create_offline(
     coupon_code: str | None = None,
     submission_id=None,
 ) -> Order:
-    """An order sold outside the site: PENDING or ACTIVE at once; purchase limits do not apply."""
+    """An order sold outside the site: PENDING or ACTIVE at once; purchase limits do not apply.
+
+    A ``submission_id`` that already made an order answers that order."""
     _plan_check(plan)
     if buyer is None:
         raise MemberNotFound()
     at = clock.now()
     start = _start(start_date, at)
+    create = partial(
+        _create_offline, plan, buyer, actor, at, start, paid, coupon_code, submission_id
+    )
+    return _once_per_submission(submission_id, plan, buyer, create)
+
+
+def _create_offline(
+    plan: Plan,
+    buyer: User,
+    actor: Actor,
+    at: datetime,
+    start: datetime,
+    paid: bool,
+    coupon_code: str | None,
+    submission_id,
+) -> Order:
     with transaction.atomic():
         coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
         if coupon is not None:

@@ -255,3 +255,21 @@ def test_put_refuses_what_post_refuses(api, merchant):
     assert_problem(reply, 400)
     assert names(reply) == ["type"]
     assert not ReceiptImage.objects.exists()
+
+
+def test_an_upload_with_an_idempotency_key_is_replayed_with_its_201_and_location(api, merchant):
+    body = image_body("keyed", img.png(200, 200))
+    headers = {"Idempotency-Key": "upload-1"}
+    first = api.post(UPLOAD, body, token=merchant, headers=headers)
+    again = api.post(UPLOAD, body, token=merchant, headers=headers)
+    assert first.status == again.status == 201
+    assert again.headers["location"] == first.headers["location"]
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_an_idempotency_key_reused_for_another_upload_is_a_problem(api, merchant):
+    headers = {"Idempotency-Key": "upload-2"}
+    api.post(UPLOAD, image_body("one", img.png(200, 200)), token=merchant, headers=headers)
+    reply = api.post(UPLOAD, image_body("two", img.png(200, 200)), token=merchant, headers=headers)
+    assert_problem(reply, 422)
+    assert not ReceiptImage.objects.filter(image_id="two").exists()
