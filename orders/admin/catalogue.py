@@ -8,6 +8,7 @@ from config.adminlists import TitledListAdmin
 from orders.admin.display import money
 from orders.admin.order_page import billing
 from orders.models import Coupon, DiscountType, Plan, TaxSetting
+from orders.services import catalogue
 
 
 @admin.register(Plan)
@@ -16,9 +17,13 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
     list_display = ("name", "price_text", "billing_text", "is_public", "archived")
     list_filter = ("pricing_model", "is_public", "archived", "currency")
     search_fields = ("name", "id")
-    readonly_fields = ("id", "created", "updated")
+    readonly_fields = ("id", "slug", "primary", "created", "updated")
     fieldsets = (
-        (None, {"fields": ("id", "name", "description", "is_public", "archived")}),
+        (
+            None,
+            {"fields": ("id", "name", "slug", "description", "is_public", "archived", "primary")},
+        ),
+        ("Shown to buyers", {"fields": ("perks", "terms_and_conditions")}),
         ("Price", {"fields": ("price", "currency")}),
         (
             "Pricing model",
@@ -46,6 +51,10 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
     def billing_text(self, plan: Plan) -> str:
         """The same words as an order's billing ("every 1 month, 12 cycles")."""
         return billing(plan)
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Through the catalogue service, as the plans API saves (slug, the same rules)."""
+        catalogue.plan_save(obj)
 
 
 @admin.register(Coupon)

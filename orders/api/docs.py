@@ -98,6 +98,26 @@ AVAILABLE_ACTIONS = OpenApiResponse(
         },
     )
 )
+PLAN_DOC = "A plan of the Wix Pricing Plans v2 plans API (`Plan`, or `PublicPlan` on public calls)."
+PLAN = OpenApiResponse(_object("PlanReply", {"plan": serializers.JSONField(help_text=PLAN_DOC)}))
+PLAN_LIST = OpenApiResponse(
+    _object(
+        "PlanListReply",
+        {
+            "plans": serializers.ListField(child=serializers.JSONField(help_text=PLAN_DOC)),
+            "pagingMetadata": PAGING,
+        },
+    )
+)
+PLAN_STATS = OpenApiResponse(_object("PlanStatsReply", {"totalPlans": serializers.IntegerField()}))
+PLAN_QUERY = _object(
+    "PlanQueryBody",
+    {
+        "query": serializers.JSONField(
+            help_text="`{filter, sort, paging}` in the Wix query language."
+        )
+    },
+)
 EMPTY = OpenApiResponse(_object("Empty", {}), description="Always `{}`.")
 ID_BODY = _object("OrderIdBody", {"id": serializers.UUIDField(required=False)})
 
@@ -136,6 +156,9 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 ORDER_ID = OpenApiParameter(
     "order_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The order's GUID."
+)
+PLAN_ID = OpenApiParameter(
+    "plan_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The plan's GUID."
 )
 ID_QUERY = OpenApiParameter(
     "id", OpenApiTypes.UUID, description="A copy of the path id; the path wins.", required=False

@@ -6,13 +6,24 @@ validation error (400) like any other bad field, not a missing route.
 
 from django.urls import include, path
 
-from orders.api import bulk, checkout, management, member, v1
+from orders.api import bulk, checkout, management, member, plans, v1
 
 ORDER = "orders/<str:order_id>"
 CHECKOUT = "checkout/orders"
 MEMBER = "member/orders"
 
+PLAN = "plans/<str:plan_id>"
+
 pricing_plans_v2 = [
+    path("plans/public", plans.PublicPlanListView.as_view(), name="plans-public"),
+    path("plans/public/query", plans.PublicPlanQueryView.as_view(), name="plans-public-query"),
+    path("plans/stats", plans.PlanStatsView.as_view(), name="plans-stats"),
+    path("plans/clear-primary", plans.ClearPrimaryView.as_view(), name="plans-clear-primary"),
+    path("plans", plans.PlanListView.as_view(), name="plans-list"),
+    path(PLAN, plans.PlanDetailView.as_view(), name="plans-detail"),
+    path(f"{PLAN}/visibility", plans.VisibilityView.as_view(), name="plans-visibility"),
+    path(f"{PLAN}/make-primary", plans.MakePrimaryView.as_view(), name="plans-make-primary"),
+    path(f"{PLAN}/archive", plans.ArchiveView.as_view(), name="plans-archive"),
     path("orders", management.OrderListView.as_view(), name="orders-list"),
     path(ORDER, management.OrderView.as_view(), name="orders-detail"),
     path(f"{ORDER}/cancel", management.CancelView.as_view(), name="orders-cancel"),

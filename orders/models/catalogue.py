@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 
@@ -73,11 +73,28 @@ class Plan(models.Model):
     )
     is_public = models.BooleanField(default=True, help_text="Hidden plans are sold by link only.")
     archived = models.BooleanField(default=False, help_text="Archived plans cannot be bought.")
+    primary = models.BooleanField(
+        default=False, help_text="The plan the site highlights (at most one)."
+    )
+    perks = models.JSONField(
+        default=list, blank=True, help_text="What the plan includes, one short text each."
+    )
+    slug = models.SlugField(
+        max_length=120, unique=True, null=True, blank=True, help_text="Made from the name."
+    )
+    terms_and_conditions = models.TextField(
+        blank=True, validators=[MaxLengthValidator(3000)], help_text="Shown at checkout."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["primary"], condition=models.Q(primary=True), name="one_primary_plan"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -109,6 +126,12 @@ class Plan(models.Model):
                     errors["price"] = (
                         f"{self.currency} has {exponent(self.currency)} decimal places."
                     )
+        if not isinstance(self.perks, list) or not all(
+            isinstance(perk, str) and 0 < len(perk) <= 1400 for perk in self.perks
+        ):
+            errors["perks"] = "Perks are a list of texts of 1 to 1400 characters."
+        elif len(self.perks) > 500:
+            errors["perks"] = "A plan has at most 500 perks."
         if self.pricing_model == PricingModel.SINGLE_PAYMENT_UNLIMITED:
             self.duration_unit = ""
             self.cycle_count = 0

@@ -1,7 +1,8 @@
-"""Plans, coupons and tax as code writes them (demo data, commands, tests).
+"""Plans, coupons and tax: every change to the catalogue, whoever makes it.
 
-The admin saves plans and coupons through its model forms instead; both paths run the
-models' own validation (``full_clean``), so the same rules hold either way.
+The admin, the plans API, demo data and commands all save plans through these services, so
+the same rules hold either way: the model's own validation (``full_clean``), a slug made once
+from the name, at most one primary plan, and archiving as a one-way step.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
-from config.errors import InvalidError
+from config.errors import ConflictError, InvalidError
+from orders.errors import PlanNotFound
 from orders.models import Coupon, Plan, TaxSetting
 
 
@@ -22,8 +25,96 @@ def _validated(obj, exclude: list[str] | None = None):
         details = "; ".join(
             f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()
         )
-        raise InvalidError(details, code="INVALID_CATALOGUE_ENTRY") from exc
+        raise InvalidError(details, code="INVALID_CATALOGUE_ENTRY", data=exc.message_dict) from exc
     return obj
+
+
+def _slug_for(plan: Plan) -> str:
+    """A URL-friendly name, unique among plans: the name, then -2, -3 ... if taken."""
+    base = slugify(plan.name)[:100] or "plan"
+    taken = set(
+        Plan.objects.filter(slug__startswith=base)
+        .exclude(pk=plan.pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def plan_save(plan: Plan) -> Plan:
+    """Validate and store ``plan`` (new or changed); its slug is made from the name once."""
+    with transaction.atomic():
+        if not plan.slug:
+            plan.slug = _slug_for(plan)
+        _validated(plan)
+        plan.save()
+    return plan
+
+
+def _plan_locked(plan_id) -> Plan:
+    try:
+        return Plan.objects.select_for_update().get(pk=plan_id)
+    except (Plan.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise PlanNotFound(code="plan_not_found", data={"planId": str(plan_id)}) from None
+
+
+def plan_create(**fields: Any) -> Plan:
+    """A new plan with ``fields`` (model field names)."""
+    return plan_save(Plan(**fields))
+
+
+def plan_update(plan_id, **fields: Any) -> Plan:
+    """Change the given fields of a plan; orders already made keep what they bought."""
+    with transaction.atomic():
+        plan = _plan_locked(plan_id)
+        if plan.archived:
+            raise ConflictError("An archived plan cannot be changed.", code="update_not_supported")
+        for key, value in fields.items():
+            setattr(plan, key, value)
+        return plan_save(plan)
+
+
+def plan_set_visibility(plan_id, *, visible: bool) -> Plan:
+    """Show the plan to visitors and members, or hide it (sold by link only)."""
+    with transaction.atomic():
+        plan = _plan_locked(plan_id)
+        if plan.archived:
+            raise ConflictError(
+                "An archived plan stays hidden.", code="set_visibility_not_supported"
+            )
+        plan.is_public = visible
+        return plan_save(plan)
+
+
+def plan_make_primary(plan_id) -> Plan:
+    """Highlight this plan; the plan highlighted before is no longer (only one is)."""
+    with transaction.atomic():
+        plan = _plan_locked(plan_id)
+        if plan.archived:
+            raise ConflictError(
+                "An archived plan cannot be the primary plan.", code="set_primary_not_supported"
+            )
+        Plan.objects.filter(primary=True).exclude(pk=plan.pk).update(primary=False)
+        plan.primary = True
+        return plan_save(plan)
+
+
+def plan_clear_primary() -> None:
+    """No plan is highlighted (inverse of ``plan_make_primary``)."""
+    Plan.objects.filter(primary=True).update(primary=False)
+
+
+def plan_archive(plan_id) -> Plan:
+    """No longer for sale, for good: hidden and not primary; orders made keep running."""
+    with transaction.atomic():
+        plan = _plan_locked(plan_id)
+        if plan.archived:
+            raise ConflictError("This plan is already archived.", code="already_archived")
+        plan.archived, plan.is_public, plan.primary = True, False, False
+        return plan_save(plan)
 
 
 @transaction.atomic
@@ -32,9 +123,7 @@ def plan_upsert(*, name: str, **fields: Any) -> Plan:
     plan = Plan.objects.filter(name=name).first() or Plan(name=name)
     for key, value in fields.items():
         setattr(plan, key, value)
-    _validated(plan)
-    plan.save()
-    return plan
+    return plan_save(plan)
 
 
 @transaction.atomic

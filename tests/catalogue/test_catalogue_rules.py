@@ -103,3 +103,37 @@ def test_tax_rate_is_between_0_and_100(db):
 
 def test_without_a_tax_setting_the_rate_is_zero(db):
     assert TaxSetting.current().rate == 0
+
+
+def test_a_plan_saved_in_the_admin_goes_through_the_catalogue_service(client, owner):
+    # when the owner adds a plan on the admin's form
+    client.force_login(owner)
+    reply = client.post(
+        "/admin/orders/plan/add/",
+        {
+            "name": "Admin plan",
+            "description": "",
+            "is_public": "on",
+            "perks": "[]",
+            "terms_and_conditions": "",
+            "price": "10.00",
+            "currency": "EUR",
+            "pricing_model": "SUBSCRIPTION",
+            "duration_count": "1",
+            "duration_unit": "MONTH",
+            "cycle_count": "0",
+        },
+        HTTP_HOST="127.0.0.1",
+    )
+    # then it is stored with what only the service adds: its slug
+    assert reply.status_code == 302, reply.content[:2000]
+    assert Plan.objects.get(name="Admin plan").slug == "admin-plan"
+
+
+def test_only_one_plan_is_primary(plan_factory):
+    from orders.services.catalogue import plan_make_primary
+
+    first, second = plan_factory(), plan_factory()
+    plan_make_primary(first.id)
+    plan_make_primary(second.id)
+    assert list(Plan.objects.filter(primary=True)) == [second]

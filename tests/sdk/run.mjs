@@ -5,71 +5,19 @@
 // Every one of the 15 REST functions is called; after each action the order is read back to
 // check its effect. Prints one JSON object: {"results": [{"name", "ok", "detail"}...]}.
 
-import { createClient } from '@wix/sdk';
 import * as orders from '@wix/auto_sdk_pricing-plans_orders';
+import { check, clientFor, codeOf, isDate, refusal, results, step } from './harness.mjs';
 
 const config = JSON.parse(process.env.TALLY_SDK_CONFIG);
 const ZERO = '00000000-0000-0000-0000-000000000000';
 const DAY = 24 * 60 * 60 * 1000;
 
-// Pointing the client at Tally (contract section 1): keep the default host, rewrite the origin.
-function clientWith(token) {
-  return createClient({
-    modules: { orders },
-    auth: { getAuthHeaders: async () => ({ headers: { Authorization: `Bearer ${token}` } }) },
-    fetch: (url, init) => {
-      const u = new URL(url);
-      return fetch(`${config.baseUrl}${u.pathname}${u.search}`, init);
-    },
-  });
-}
-
+const clientWith = (token) => clientFor({ orders }, config.baseUrl, token);
 const owner = clientWith(config.appToken).orders;
 const manager = clientWith(config.manageOrdersToken).orders; // holds only Manage Orders
 const member = clientWith(config.memberToken).orders;
 const otherMember = clientWith(config.otherMemberToken).orders;
-const anonymous = createClient({
-  modules: { orders },
-  fetch: (url, init) => {
-    const u = new URL(url);
-    return fetch(`${config.baseUrl}${u.pathname}${u.search}`, init);
-  },
-}).orders;
-
-const results = [];
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function step(name, body) {
-  try {
-    const detail = await body();
-    results.push({ name, ok: true, detail: detail ?? null });
-  } catch (err) {
-    results.push({
-      name,
-      ok: false,
-      detail: String(err?.stack || err),
-      details: err?.details ?? null,
-    });
-  }
-}
-
-async function refusal(call) {
-  try {
-    await call();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('the call succeeded but should have been refused');
-}
-
-function codeOf(err) {
-  return err?.details?.applicationError?.code;
-}
-
-const isDate = (value) => value instanceof Date && !Number.isNaN(value.getTime());
+const anonymous = clientFor({ orders }, config.baseUrl).orders;
 
 async function read(id) {
   const { order } = await owner.managementGetOrder(id);

@@ -1,5 +1,6 @@
-"""The official Wix client (`@wix/sdk` 1.21.16 + `@wix/auto_sdk_pricing-plans_orders` 1.0.130),
-unmodified, calls all 15 functions against a live Tally server (see run.mjs).
+"""The official Wix client (`@wix/sdk` 1.21.16 + `@wix/auto_sdk_pricing-plans_orders` 1.0.130
+and `@wix/auto_sdk_pricing-plans_plans` 1.0.117), unmodified, calls all 15 order functions
+(run.mjs) and all 11 plan functions (run_plans.mjs) against a live Tally server.
 
 The packages are installed by `make test-deps` (npm ci from the committed lockfile).
 """
@@ -46,14 +47,14 @@ def sdk_config(live_server, app_factory, member, other_member, plan_factory):
     }
 
 
-def run_client(config: dict) -> list[dict]:
+def run_client(config: dict, script: str = "run.mjs") -> list[dict]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the official client test (apt-get install nodejs).")
     if not (HERE / "node_modules" / "@wix" / "sdk").is_dir():
         pytest.fail("Install the official client first: make test-deps (npm ci in tests/sdk).")
     done = subprocess.run(
-        [node, str(HERE / "run.mjs")],
+        [node, str(HERE / script)],
         cwd=HERE,
         env={**os.environ, "TALLY_SDK_CONFIG": json.dumps(config)},
         capture_output=True,
@@ -74,3 +75,35 @@ def test_official_client_calls_every_function_and_sees_its_effect(sdk_config):
     # and every one of the 15 functions was exercised by name
     names = {r["name"].split()[0] for r in results}
     assert FUNCTIONS <= names
+
+
+PLAN_FUNCTIONS = frozenset(
+    {
+        "listPublicPlans",
+        "queryPublicPlans",
+        "getPlan",
+        "listPlans",
+        "getPlanStats",
+        "createPlan",
+        "updatePlan",
+        "setPlanVisibility",
+        "makePlanPrimary",
+        "clearPrimary",
+        "archivePlan",
+    }
+)
+
+
+def test_official_plans_client_calls_every_function_and_sees_its_effect(live_server, app_factory):
+    # given an app that manages plans and one that only reads them
+    config = {
+        "baseUrl": live_server.url,
+        "managerToken": app_factory(scopes=[scopes.MANAGE_PLANS])[1],
+        "readerToken": app_factory(scopes=[scopes.READ_PLANS])[1],
+    }
+    # when the unmodified plans client runs its script against the live server
+    results = run_client(config, script="run_plans.mjs")
+    # then every step passed, and each of the 11 functions was called by name
+    failed = [r for r in results if not r["ok"]]
+    assert not failed, json.dumps(failed, indent=2)
+    assert {r["name"] for r in results} >= PLAN_FUNCTIONS
