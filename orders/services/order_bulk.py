@@ -16,7 +16,8 @@ from typing import Any
 
 from accounts.actors import Actor
 from config.errors import DomainError
-from orders.models import CancellationEffectiveAt, Order, OrderStatus
+from orders import actions
+from orders.models import Order, OrderStatus
 from orders.services import lifecycle
 from orders.services.preview import order_action_preview
 
@@ -89,13 +90,8 @@ NOT_SUSPENDABLE = {
 def order_available_actions(order: Order) -> dict[str, Any]:
     """``GetAvailableOrderActions``: whether the order may be paused (and why not), and
     whether its buyer may cancel it, by the same previews the admin's buttons use."""
-    pause = order_action_preview(order, "pause", actor=Actor.system("available actions"))
-    cancel = order_action_preview(
-        order,
-        "cancel",
-        actor=Actor.member(order.buyer),
-        effective_at=CancellationEffectiveAt.IMMEDIATELY,
-    )
+    pause = order_action_preview(order, actions.PAUSE, actor=Actor.system("available actions"))
+    cancel = order_action_preview(order, actions.CANCEL_NOW, actor=Actor.member(order.buyer))
     reply: dict[str, Any] = {"suspendable": pause.allowed, "cancelableByBuyer": cancel.allowed}
     if not pause.allowed:
         trial = pause.code == "ORDER_IN_FREE_TRIAL"
