@@ -210,6 +210,24 @@ UNDO_CANCELLATION = OrderAction(
         member_done="Your plan renews again: the cancellation is undone.",
     ),
 )
+CHANGE_START_DATE = OrderAction(
+    "change_start_date",
+    # Once paid, the start date cannot change (the Wix docs); only an unpaid draft's can.
+    allowed=frozenset({S.DRAFT}),
+    refusal="START_DATE_NOT_CHANGEABLE",
+    guard=rules.guard_change_start_date,
+    guard_args=("start_date",),
+    step=transitions.change_start_date,
+    args=("start_date",),
+    admin=True,
+    labels=Labels(
+        "Change start date",
+        "given a new start date",
+        "given a new start date",
+        timeline="start_date_changed",
+        confirm="Move the start date of these draft orders? Their end dates move with it.",
+    ),
+)
 END_NOW = OrderAction(
     "end_now",
     allowed=frozenset({S.PENDING, S.ACTIVE, S.PAUSED}),
@@ -234,6 +252,7 @@ ACTIONS: tuple[OrderAction, ...] = (
     CANCEL_AT_NEXT_PAYMENT,
     UNDO_CANCELLATION,
     CANCEL_NOW,
+    CHANGE_START_DATE,
     END_NOW,
     PAY,
 )

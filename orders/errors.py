@@ -119,6 +119,10 @@ TRANSITION_CODES: dict[str, str] = {
     ),
     "ORDER_NOT_DRAFT": "Only a draft order waits for its first payment.",
     "NO_CANCELLATION_SCHEDULED": "This order has no cancellation at its next payment date to undo.",
+    "START_DATE_NOT_CHANGEABLE": (
+        "Only a draft order's start date can change: once paid, the start date is fixed."
+    ),
+    "START_DATE_IN_THE_PAST": "The new start date cannot be in the past.",
     "INVOICE_NOT_PAYABLE": "This invoice is not awaiting payment.",
 }
 

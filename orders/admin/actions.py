@@ -65,25 +65,38 @@ def confirm_or_apply(modeladmin, request, queryset, action: OrderAction):
     return confirmation_page(modeladmin, request, orders, action, end_day, date_error)
 
 
+# The dates an action may ask for on its confirmation page, with their labels.
+DATE_ARGS = {"end_date": "New end date", "start_date": "New start date"}
+
+
+def asked_date(action: OrderAction) -> str | None:
+    """The date argument the confirmation page asks a day for (postpone, change start)."""
+    return next((name for name in action.args if name in DATE_ARGS), None)
+
+
 def asks_end_date(action: OrderAction) -> bool:
-    """Whether the confirmation page asks for a day (postponing the end date)."""
-    return "end_date" in action.args
+    return asked_date(action) is not None
 
 
 def arguments(action: OrderAction, order: Order, end_day: date | None) -> dict[str, Any]:
     """The keyword arguments of the action (and of its preview) for one order."""
-    args: dict[str, Any] = {}
-    if asks_end_date(action):
-        args["end_date"] = new_end_date(order, end_day)
-    return args
+    name = asked_date(action)
+    if name is None:
+        return {}
+    current = order.end_date if name == "end_date" else order.start_date
+    return {name: on_day(current, end_day)}
 
 
 def new_end_date(order: Order, day: date | None) -> datetime | None:
-    """The chosen day at the order's current end time of day, in the site's time zone."""
+    return on_day(order.end_date, day)
+
+
+def on_day(current: datetime | None, day: date | None) -> datetime | None:
+    """The chosen day at the current date's time of day, in the site's time zone."""
     if day is None:
         return None
     zone = timezone.get_current_timezone()
-    at = timezone.localtime(order.end_date, zone).time() if order.end_date else datetime.min.time()
+    at = timezone.localtime(current, zone).time() if current else datetime.min.time()
     return timezone.make_aware(datetime.combine(day, at), zone)
 
 
@@ -107,6 +120,8 @@ def confirmation_page(modeladmin, request, orders, action, end_day, date_error):
         "opts": modeladmin.opts,
         "action": action,
         "asks_end_date": asks_end_date(action),
+        "date_arg": asked_date(action) or "",
+        "date_label": DATE_ARGS.get(asked_date(action) or "", ""),
         "rows": rows,
         "allowed_count": allowed,
         "refused_count": sum(1 for row in rows if row["outcome"] and not row["outcome"].allowed),
@@ -151,9 +166,11 @@ def buttons_for(modeladmin, request, order: Order) -> list[dict[str, Any]]:
     buttons = []
     for action in ACTIONS:
         args = {}
-        if asks_end_date(action):
+        name = asked_date(action)
+        if name is not None:
             # The date is chosen on the confirmation page; a day later asks "can it move at all".
-            args["end_date"] = (order.end_date or clock.now()) + timedelta(days=1)
+            current = order.end_date if name == "end_date" else order.start_date
+            args[name] = max(current or clock.now(), clock.now()) + timedelta(days=1)
         outcome = order_action_preview(order, action, actor=actor, **args)
         buttons.append({"action": action, "allowed": outcome.allowed, "reason": outcome.reason})
     return buttons
@@ -162,9 +179,10 @@ def buttons_for(modeladmin, request, order: Order) -> list[dict[str, Any]]:
 def _end_day(request, action: OrderAction) -> tuple[date | None, str]:
     if not asks_end_date(action):
         return None, ""
-    text = (request.POST.get("end_date") or "").strip()
+    name = asked_date(action)
+    text = (request.POST.get(name) or "").strip()
     if not text:
-        return None, "Choose the new end date."
+        return None, f"Choose the {DATE_ARGS[name].lower()}."
     try:
         return date.fromisoformat(text), ""
     except ValueError:

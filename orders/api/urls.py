@@ -6,7 +6,7 @@ validation error (400) like any other bad field, not a missing route.
 
 from django.urls import include, path
 
-from orders.api import bulk, checkout, management, member, plans, v1
+from orders.api import bulk, checkout, management, member, plans, start_date, v1
 
 ORDER = "orders/<str:order_id>"
 CHECKOUT = "checkout/orders"
@@ -56,6 +56,9 @@ api_v1 = [
     path("orders/bulk/pause", bulk.BulkPauseView.as_view(), name="v1-orders-bulk-pause"),
     path("orders/bulk/resume", bulk.BulkResumeView.as_view(), name="v1-orders-bulk-resume"),
     path("orders/stats", bulk.OrderStatsView.as_view(), name="v1-orders-stats"),
+    path(
+        f"{ORDER}/start-date", start_date.ChangeStartDateView.as_view(), name="v1-order-start-date"
+    ),
     path(
         f"{ORDER}/available-actions",
         bulk.AvailableActionsView.as_view(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -43,10 +43,9 @@ from orders.services import schedule, transitions, trials
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_issue, invoice_settle
 from orders.services.pricing import Quote, coupon_use, coupon_validate, price_quote
+from orders.services.rules import START_DATE_LEEWAY
 
 ZERO_ID = uuid.UUID(int=0)
-# A start a little in the past is "now" seen by a client whose clock runs behind ours.
-START_DATE_LEEWAY = timedelta(minutes=5)
 # Statuses in which an order counts against the plan's per-buyer purchase limit.
 HELD = (OrderStatus.DRAFT, OrderStatus.PENDING, OrderStatus.ACTIVE, OrderStatus.PAUSED)
 

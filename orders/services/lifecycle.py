@@ -79,6 +79,15 @@ def order_postpone_end_date(
     )
 
 
+def order_change_start_date(
+    order_id: UUID | str, *, start_date: datetime, actor: Actor, buyer: User | None = None
+) -> Order:
+    """A draft (unpaid online) order starts at ``start_date`` instead; not in the past."""
+    return order_act(
+        actions.CHANGE_START_DATE, order_id, actor=actor, buyer=buyer, start_date=start_date
+    )
+
+
 def cancel_action(effective_at: str) -> OrderAction:
     """The cancel action ``effectiveAt`` names; a field error for anything else."""
     try:

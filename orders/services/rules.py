@@ -8,9 +8,10 @@ date, a scheduled cancellation, the order's type and payment. Each raises
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from accounts.actors import Actor, ActorKind
+from config import clock
 from orders.errors import IllegalTransition, OrderNotFound
 from orders.models import (
     CancellationEffectiveAt,
@@ -24,6 +25,8 @@ from orders.models import (
 
 # The statuses an order never leaves.
 CLOSED = frozenset({OrderStatus.ENDED, OrderStatus.CANCELED})
+# A start a little in the past is "now" seen by a client whose clock runs behind ours.
+START_DATE_LEEWAY = timedelta(minutes=5)
 
 
 def refuse(order: Order, code: str, action: str) -> IllegalTransition:
@@ -87,3 +90,9 @@ def guard_cancellation_undo(order: Order) -> None:
         or not order.auto_renew_canceled
     ):
         raise refuse(order, "NO_CANCELLATION_SCHEDULED", "undone")
+
+
+def guard_change_start_date(order: Order, *, start_date: datetime) -> None:
+    """A draft may move its start, but not into the past (a start now is fine)."""
+    if start_date.tzinfo is None or start_date < clock.now() - START_DATE_LEEWAY:
+        raise refuse(order, "START_DATE_IN_THE_PAST", "given a new start date")

@@ -227,6 +227,24 @@ def postpone(order: Order, changes: Changes, *, actor: Actor, end_date: datetime
     changes.emit(order, "updated", "end_date_postponed")
 
 
+def change_start_date(
+    order: Order, changes: Changes, *, actor: Actor, start_date: datetime
+) -> None:
+    """A draft's new start date; its end dates follow (inverse: itself, with the old date)."""
+    before = order.status
+    previous = order.start_date
+    dates_set(order, start_date)
+    settle(order, changes, *DATE_FIELDS)
+    changes.log(
+        order,
+        actor=actor,
+        action="start_date_changed",
+        before=before,
+        data={"from": previous.isoformat(), "to": start_date.isoformat()},
+    )
+    changes.emit(order, "updated", "start_date_changed")
+
+
 def cause_of(actor: Actor) -> str:
     if actor.kind == ActorKind.MEMBER:
         return CancellationCause.MEMBER_ACTION

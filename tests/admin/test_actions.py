@@ -222,3 +222,19 @@ def test_mark_paid_confirmation_says_the_amount_it_records(owner_client, offline
     order = offline_order(paid=False)
     page = act(owner_client, "mark_paid", [order]).content.decode()
     assert "records a payment of <strong>10.00 EUR</strong>" in page
+
+
+def test_change_start_date_moves_a_draft_to_the_chosen_day(owner_client, plan_factory, clock):
+    from orders.services.checkout import order_create_online
+
+    # given a draft (an online order not paid yet)
+    buyer = make_member()
+    draft = order_create_online(plan=plan_factory(), buyer=buyer, actor=Actor.member(buyer))
+    new_day = (draft.start_date + timedelta(days=10)).date()
+    # when the owner picks a day and confirms
+    ask = act(owner_client, "change_start_date", [draft]).content.decode()
+    act(owner_client, "change_start_date", [draft], confirm=True, start_date=new_day.isoformat())
+    # then
+    assert "Choose the new start date." in ask
+    draft.refresh_from_db()
+    assert draft.start_date.date() == new_day

@@ -50,6 +50,7 @@ def favourable(status: str, action: OrderAction | None = None) -> Order:
 def arguments(action: OrderAction) -> dict:
     given_args = {
         "end_date": END + timedelta(days=1),
+        "start_date": END + timedelta(days=1),
         "invoice": Invoice(status=Invoice.Status.ISSUED),
         "reason": "",
     }
@@ -146,7 +147,10 @@ def test_every_admin_action_writes_its_declared_timeline_entry(
     action, clock, online_order, offline_order, owner
 ):
     # given an order the action applies to
-    order = offline_order() if action is actions.MARK_PAID else online_order(cycle_count=3)
+    if action is actions.MARK_PAID:
+        order = offline_order()
+    else:  # a draft (unpaid) for changing the start date, else paid and active
+        order = online_order(cycle_count=3, pay=action is not actions.CHANGE_START_DATE)
     if action is actions.RESUME:
         lifecycle.order_pause(order.pk, actor=Actor.owner(owner))
     # when
