@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from config.errors import ConflictError, InvalidError
@@ -44,13 +44,28 @@ def _slug_for(plan: Plan) -> str:
     return slug
 
 
+SLUG_ATTEMPTS = 3
+
+
 def plan_save(plan: Plan) -> Plan:
-    """Validate and store ``plan`` (new or changed); its slug is made from the name once."""
-    with transaction.atomic():
-        if not plan.slug:
+    """Validate and store ``plan`` (new or changed); its slug is made from the name once.
+
+    Two plans of one name saved at the same moment may pick the same slug: the unique slug
+    refuses the second, which then takes the next free one.
+    """
+    _validated(plan, exclude=["slug"] if not plan.slug else None)
+    for attempt in range(SLUG_ATTEMPTS):
+        fresh_slug = not plan.slug
+        if fresh_slug:
             plan.slug = _slug_for(plan)
-        _validated(plan)
-        plan.save()
+        try:
+            with transaction.atomic():
+                plan.save()
+            return plan
+        except IntegrityError:
+            if not fresh_slug or attempt == SLUG_ATTEMPTS - 1:
+                raise
+            plan.slug = None
     return plan
 
 
@@ -92,6 +107,9 @@ def plan_set_visibility(plan_id, *, visible: bool) -> Plan:
 def plan_make_primary(plan_id) -> Plan:
     """Highlight this plan; the plan highlighted before is no longer (only one is)."""
     with transaction.atomic():
+        # Plans are few: locking them all makes changes of the primary plan take turns, so two
+        # at once cannot both find no primary plan and both become it.
+        list(Plan.objects.select_for_update().values_list("pk", flat=True))
         plan = _plan_locked(plan_id)
         if plan.archived:
             raise ConflictError(
