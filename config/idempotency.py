@@ -31,6 +31,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
@@ -179,7 +180,12 @@ def replay(row: IdempotencyKey) -> HttpResponse:
 
 def refusal(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if wants_problem_json(request.path):
-        titles = {400: "Bad Request", 409: "Conflict", 422: "Unprocessable Content"}
+        titles = {
+            400: "Bad Request",
+            409: "Conflict",
+            413: "Payload Too Large",
+            422: "Unprocessable Content",
+        }
         return problem_response(status, titles[status], message, instance=request.path)
     return json_error(status, code, message)
 
@@ -201,7 +207,11 @@ class IdempotencyMiddleware:
             message = f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters."
             return refusal(request, 400, "INVALID_IDEMPOTENCY_KEY", message)
         try:
-            row = key_claim(scope=scope_of(request), key=key, fingerprint=fingerprint_of(request))
+            fingerprint = fingerprint_of(request)
+        except RequestDataTooBig:
+            return refusal(request, 413, "PAYLOAD_TOO_LARGE", "The request body is too large.")
+        try:
+            row = key_claim(scope=scope_of(request), key=key, fingerprint=fingerprint)
         except KeyRefused as refused:
             return refusal(request, refused.status, refused.code, refused.message)
         if row.status_code is not None:

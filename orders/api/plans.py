@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts import scopes
 from config.api import parsed
+from config.errors import FieldError
 from orders import plan_selectors as selectors
 from orders.api import docs, parsing, wql
 from orders.api import plan_serializers as shapes
@@ -79,10 +80,11 @@ class PublicPlanQueryView(PlanView):
         responses=docs.reply(docs.PLAN_LIST),
     )
     def post(self, request: Request) -> Response:
-        body = request.data if isinstance(request.data, dict) else {}
-        query = body.get("query") or {}
+        if not isinstance(request.data, dict):
+            raise FieldError("body", "must be a JSON object.")
+        query = request.data.get("query") or {}
         if not isinstance(query, dict):
-            query = {"filter": query}  # refused below as a filter that is not an object
+            raise FieldError("query", "must be an object.")
         offset, limit = wql.paging_of(query.get("paging"))
         page = selectors.plan_page(
             selectors.public_plans(),

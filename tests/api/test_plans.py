@@ -220,3 +220,9 @@ def test_reading_plans_and_changing_them_need_their_scopes(api, token_with, mont
 
 def test_plan_stats_count_archived_plans_too(api, manager, catalogue_of_three):
     assert api.get(PLANS + "/stats", token=manager).body == {"totalPlans": 3}
+
+
+@pytest.mark.parametrize("body", [[1, 2], {"query": [1]}])
+def test_a_query_that_is_not_an_object_is_a_field_violation(api, manager, body):
+    reply = api.post(PLANS + "/public/query", body, token=manager)
+    assert reply.status == 400
