@@ -53,6 +53,8 @@ def plan_save(plan: Plan) -> Plan:
     Two plans of one name saved at the same moment may pick the same slug: the unique slug
     refuses the second, which then takes the next free one.
     """
+    if plan.archived:  # an archived plan is off sale for good: hidden, not highlighted
+        plan.is_public, plan.primary = False, False
     _validated(plan, exclude=["slug"] if not plan.slug else None)
     for attempt in range(SLUG_ATTEMPTS):
         fresh_slug = not plan.slug
@@ -131,7 +133,7 @@ def plan_archive(plan_id) -> Plan:
         plan = _plan_locked(plan_id)
         if plan.archived:
             raise ConflictError("This plan is already archived.", code="already_archived")
-        plan.archived, plan.is_public, plan.primary = True, False, False
+        plan.archived = True
         return plan_save(plan)
 
 

@@ -137,3 +137,31 @@ def test_only_one_plan_is_primary(plan_factory):
     plan_make_primary(first.id)
     plan_make_primary(second.id)
     assert list(Plan.objects.filter(primary=True)) == [second]
+
+
+def test_a_plan_archived_in_the_admin_is_hidden_and_stays_archived(client, owner, plan_factory):
+    from orders.services.catalogue import plan_make_primary
+
+    plan = plan_factory(name="Old plan")
+    plan_make_primary(plan.id)
+    client.force_login(owner)
+    change = f"/admin/orders/plan/{plan.id}/change/"
+    form = {
+        "name": "Old plan",
+        "perks": "[]",
+        "price": "10.00",
+        "currency": "EUR",
+        "pricing_model": "SUBSCRIPTION",
+        "duration_count": "1",
+        "duration_unit": "MONTH",
+        "cycle_count": "0",
+        "is_public": "on",
+    }
+    # when the owner archives it
+    client.post(change, {**form, "archived": "on"}, HTTP_HOST="127.0.0.1")
+    plan.refresh_from_db()
+    assert (plan.archived, plan.is_public, plan.primary) == (True, False, False)
+    # then unticking "archived" later changes nothing
+    client.post(change, form, HTTP_HOST="127.0.0.1")
+    plan.refresh_from_db()
+    assert plan.archived is True
