@@ -27,11 +27,11 @@ from orders.models import (
     OrderTimelineEntry,
     Payment,
     Plan,
-    PricingModel,
 )
 from orders.services import schedule
 from orders.services.checkout import purchase_limit_reached
 from orders.services.pricing import Quote, price_preview, price_quote
+from orders.services.trials import trial_eligibility
 from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
 from sessions_app.data import SessionData
 from sessions_app.services.switching import cycle_price, switch_decide
@@ -63,7 +63,8 @@ class CheckoutSummary:
     coupon_error: str
     purchase_limit: int | None
     limit_reached: bool
-    trial_days: int
+    trial_days: int  # the free trial this member gets: 0 when none, or already had
+    trial_had: bool  # the plan has a trial, but this member had it on an earlier order
     first_payment_date: datetime | None  # after a free trial; None: paid on checkout
 
 
@@ -78,14 +79,15 @@ def checkout_summary(
     except DomainError as exc:
         coupon_error = exc.message
         quote = price_quote(plan=plan)
-    trial = plan.free_trial_days if plan.pricing_model == PricingModel.SUBSCRIPTION else 0
+    trial = trial_eligibility(plan=plan, buyer=member).free_trial_days or 0
     start = start_date or clock.now()
     return CheckoutSummary(
         quote=quote,
         coupon_error=coupon_error,
         purchase_limit=plan.purchase_limit,
         limit_reached=purchase_limit_reached(plan, member),
-        trial_days=trial or 0,
+        trial_days=trial,
+        trial_had=bool(plan.is_recurring and plan.free_trial_days and not trial),
         first_payment_date=start + timedelta(days=trial) if trial else None,
     )
 

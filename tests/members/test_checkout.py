@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from accounts.actors import Actor
 from accounts.models import App
 from orders.models import Order, OrderStatus
 from orders.services.catalogue import coupon_upsert, tax_set
+from orders.services.checkout import order_create_offline
 from sessions_app.models import SubmittedSession
 from tests.members.conftest import buy, checkout_form
 
@@ -94,6 +96,17 @@ def test_checkout_page_states_the_trial_and_the_first_payment_date(
     page = client.get(f"/plans/{plan.pk}/checkout/").content.decode()
     assert "14-day free trial" in page
     assert "29 Jan 2026" in page  # the clock stands at 15 Jan 2026
+
+
+def test_checkout_page_says_a_trial_already_had_is_not_given_again(
+    client, clock, member, plan_factory
+):
+    plan = plan_factory(name="Trial", free_trial_days=14)
+    order_create_offline(plan=plan, buyer=member, actor=Actor.system("test"), paid=True)
+    client.force_login(member)
+    page = client.get(f"/plans/{plan.pk}/checkout/").content.decode()
+    assert "had this plan's free trial on an earlier order" in page
+    assert "29 Jan 2026" not in page
 
 
 def test_purchase_limit_is_stated_and_enforced_before_paying(client, clock, member, plan_factory):
