@@ -44,6 +44,13 @@ class NotFoundError(DomainError):
     message = "Not found."
 
 
+class ForbiddenError(DomainError):
+    """The caller may not do this, whatever the thing's state (403)."""
+
+    status = 403
+    code = "PERMISSION_DENIED"
+
+
 class ConflictError(DomainError):
     """The thing is in a state that does not allow this (409)."""
 

@@ -74,3 +74,8 @@ def format_money(amount: Decimal | int | str | None, currency: str) -> str:
 def _money_pattern():
     """The parsed pattern and its locale, built once (Babel would parse both on every call)."""
     return parse_pattern(MONEY_PATTERN), Locale.parse("en")
+
+
+def from_minor_units(minor_units: int, currency: str) -> Decimal:
+    """The amount of integer minor units (receipts carry them: 1050 EUR is 10.50)."""
+    return Decimal(minor_units).scaleb(-exponent(currency))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from config.errors import ConflictError, FieldError, InvalidError, NotFoundError
+from config.errors import ConflictError, FieldError, ForbiddenError, InvalidError, NotFoundError
 
 __all__ = [
     "ArchivedPlan",
+    "BuyingForAnother",
     "CouponError",
     "FieldError",
     "IllegalTransition",
@@ -57,6 +58,10 @@ class MemberNotFound(InvalidError):
 class MemberRequired(InvalidError):
     code = "MEMBER_REQUIRED"
     message = "An online order is for a member: sign in, or name the member in onBehalf."
+
+
+class BuyingForAnother(ForbiddenError):
+    message = "A member buys only for themselves."
 
 
 class PurchaseLimitReached(InvalidError):

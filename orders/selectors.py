@@ -193,9 +193,25 @@ def plan_get(plan_id: uuid.UUID, *, status: int = 404) -> Plan:
     return plan
 
 
+def member_find(key: uuid.UUID | str) -> User | None:
+    """The member with this member id or, for text that is no GUID, this email (any case).
+
+    Disabled members are found too: whether they may buy is the checkout's rule.
+    """
+    if not isinstance(key, uuid.UUID):
+        text = (key or "").strip()
+        try:
+            key = uuid.UUID(text)
+        except ValueError:
+            if not text:
+                return None
+            return User.objects.filter(email__iexact=text).order_by("pk").first()
+    return User.objects.filter(member_id=key).first()
+
+
 def member_get(member_id: uuid.UUID) -> User:
-    """The buyer named by a wire ``memberId``."""
-    member = User.objects.filter(member_id=member_id, is_active=True).first()
+    """The member named by a wire ``memberId``; ``MemberNotFound`` when there is none."""
+    member = member_find(member_id)
     if member is None:
-        raise MemberNotFound()
+        raise MemberNotFound(data={"memberId": str(member_id)})
     return member

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.caller import Caller
 from accounts.scopes import RECEIPTS_READ
-from config.money import exponent
+from config.money import from_minor_units
 from orders.models import Payment
 from receipts.models import Category, OrderMetadata, QuantityUnit, Receipt, ReceiptImage
 
@@ -107,7 +107,10 @@ def payment_receipt_summary(payment: Payment) -> ReceiptSummary:
     currency = receipt.currency if receipt else payment.currency
     if receipt is None:
         return ReceiptSummary(payment, None, metadata, currency)
-    money = _money(currency)
+
+    def money(minor_units: int) -> Decimal:
+        return from_minor_units(minor_units, currency)
+
     return ReceiptSummary(
         payment,
         receipt,
@@ -141,12 +144,3 @@ def _related(payment: Payment, name: str):
         return getattr(payment, name)
     except OrderMetadata.DoesNotExist:
         return None
-
-
-def _money(currency: str):
-    places = exponent(currency)
-
-    def convert(minor_units: int) -> Decimal:
-        return Decimal(minor_units).scaleb(-places)
-
-    return convert

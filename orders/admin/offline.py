@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -18,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.actors import Actor
-from config import clock
 from config.errors import DomainError
 from config.money import to_wire
 from orders.admin.display import order_label
 from orders.models import Plan
+from orders.selectors import member_find
+from orders.services.checkout import order_create_offline
+from orders.services.pricing import price_preview
 
 
 class OfflineOrderForm(forms.Form):
@@ -43,20 +44,10 @@ class OfflineOrderForm(forms.Form):
     coupon = forms.CharField(max_length=20, required=False, label="Coupon code")
 
     def clean_member(self):
-        buyer = find_member(self.cleaned_data["member"])
+        buyer = member_find(self.cleaned_data["member"])
         if buyer is None:
             raise forms.ValidationError("No member has this email or member id.")
         return buyer
-
-
-def find_member(text: str):
-    """A member by member id (a GUID) or by email, without regard to case; None if unknown."""
-    text = (text or "").strip()
-    users = get_user_model().objects
-    try:
-        return users.filter(member_id=uuid.UUID(text)).first()
-    except ValueError:
-        return users.filter(email__iexact=text).order_by("pk").first() if text else None
 
 
 def offline_order_view(model_admin, request):
@@ -82,8 +73,6 @@ def offline_order_view(model_admin, request):
 
 
 def _create(request, form: OfflineOrderForm):
-    from orders.services.checkout import order_create_offline
-
     data = form.cleaned_data
     try:
         return order_create_offline(
@@ -103,18 +92,13 @@ def price_preview_view(model_admin, request):
     """``?plan=<id>&coupon=<code>&member=<email or id>`` -> the quote, as JSON."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    from orders.services.pricing import coupon_validate, price_quote
-
     plan = _plan(request.GET.get("plan"))
     if plan is None:
         return JsonResponse({"ok": False, "message": "Choose a plan."})
-    buyer = find_member(request.GET.get("member", ""))
+    buyer = member_find(request.GET.get("member", ""))
     code = (request.GET.get("coupon") or "").strip()
     try:
-        coupon = (
-            coupon_validate(code=code, plan=plan, buyer=buyer, at=clock.now()) if code else None
-        )
-        quote = price_quote(plan=plan, coupon=coupon, buyer=buyer)
+        quote = price_preview(plan=plan, coupon_code=code, buyer=buyer)
     except DomainError as error:
         return JsonResponse({"ok": False, "message": error.message})
     currency = plan.currency

@@ -8,7 +8,6 @@ there.
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -69,11 +68,10 @@ class CreateOnlineOrderView(WixView):
         None when an app names no member; the checkout refuses that (MEMBER_REQUIRED).
         """
         caller = self.caller(request)
-        if on_behalf is None:
-            return caller.member if caller.is_member else None
-        if caller.is_member and on_behalf["memberId"] != caller.member.member_id:
-            raise exceptions.PermissionDenied("A member buys only for themselves.")
-        return selectors.member_get(on_behalf["memberId"])
+        return checkout.order_buyer(
+            caller=caller.member if caller.is_member else None,
+            member_id=on_behalf["memberId"] if on_behalf else None,
+        )
 
 
 class CreateOfflineOrderView(WixView):
@@ -118,8 +116,7 @@ class OnlinePreviewView(WixView):
             start_date=body.get("startDate"),
             coupon_code=body.get("couponCode"),
         )
-        # The online preview leaves the order out when the buyer may not buy it again.
-        return preview_reply(preview, with_order=not preview.purchase_limit_exceeded)
+        return preview_reply(preview)
 
 
 class OfflinePreviewView(WixView):
@@ -140,16 +137,16 @@ class OfflinePreviewView(WixView):
             start_date=body.get("startDate"),
             coupon_code=body.get("couponCode"),
         )
-        return preview_reply(preview, with_order=True)
+        return preview_reply(preview)
 
 
-def preview_reply(preview, *, with_order: bool) -> Response:
+def preview_reply(preview: checkout.OrderPreview) -> Response:
     reply: dict = {
         "purchaseLimitExceeded": bool(preview.purchase_limit_exceeded),
         # Tally's addition: whether the buyer gets the plan's free trial (once per plan).
         "freeTrialEligible": preview.free_trial_eligible,
     }
-    if with_order:
+    if preview.order is not None:
         reply["order"] = order_to_wire(preview.order)
     return Response(reply)
 

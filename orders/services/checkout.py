@@ -20,9 +20,11 @@ from django.db import IntegrityError, transaction
 from accounts.actors import Actor
 from accounts.models import User
 from config import clock
+from config.errors import DomainError
 from orders import selectors
 from orders.errors import (
     ArchivedPlan,
+    BuyingForAnother,
     FieldError,
     InvalidStartDate,
     MemberNotFound,
@@ -30,7 +32,6 @@ from orders.errors import (
     PurchaseLimitReached,
 )
 from orders.models import (
-    Coupon,
     Order,
     OrderMethod,
     OrderStatus,
@@ -39,10 +40,11 @@ from orders.models import (
     PaymentStatus,
     Plan,
 )
+from orders.selectors import member_get
 from orders.services import schedule, transitions, trials
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_issue, invoice_settle
-from orders.services.pricing import Quote, coupon_use, coupon_validate, price_quote
+from orders.services.pricing import Quote, coupon_use, coupon_validate, price_preview
 from orders.services.rules import START_DATE_LEEWAY
 
 ZERO_ID = uuid.UUID(int=0)
@@ -52,7 +54,7 @@ HELD = (OrderStatus.DRAFT, OrderStatus.PENDING, OrderStatus.ACTIVE, OrderStatus.
 
 @dataclass(frozen=True)
 class OrderPreview:
-    order: Order
+    order: Order | None  # None: an online preview for a buyer at the plan's purchase limit
     purchase_limit_exceeded: bool
     free_trial_eligible: bool = False
 
@@ -80,10 +82,26 @@ def purchase_limit_reached(plan: Plan, buyer: User | None) -> bool:
     return held >= plan.purchase_limit
 
 
-def _coupon(code: str | None, plan: Plan, buyer, at: datetime, *, lock: bool) -> Coupon | None:
-    if not code:
-        return None
-    return coupon_validate(code=code, plan=plan, buyer=buyer, at=at, lock=lock)
+def _buyer_check(buyer: User | None, *, missing: type[DomainError]) -> User:
+    """Only an active member buys: a disabled account is refused as if it did not exist."""
+    if buyer is None:
+        raise missing()
+    if not buyer.is_active:
+        raise MemberNotFound(data={"memberId": str(buyer.member_id)})
+    return buyer
+
+
+def order_buyer(*, caller: User | None, member_id: uuid.UUID | None) -> User | None:
+    """Who an online order is for: the calling member, or the member an app names.
+
+    A member buys only for themselves; an app that names no member gets None, which the
+    checkout refuses (MEMBER_REQUIRED).
+    """
+    if member_id is None:
+        return caller
+    if caller is not None and member_id != caller.member_id:
+        raise BuyingForAnother()
+    return member_get(member_id)
 
 
 def order_checkout_check(
@@ -92,10 +110,10 @@ def order_checkout_check(
     """Raise what ``order_create_online`` would raise for these inputs; store nothing."""
     at = clock.now()
     _plan_check(plan)
-    if buyer is None:
-        raise MemberRequired()
+    _buyer_check(buyer, missing=MemberRequired)
     _start(start_date, at)
-    _coupon(coupon_code, plan, buyer, at, lock=False)
+    if coupon_code:
+        coupon_validate(code=coupon_code, plan=plan, buyer=buyer, at=at)
     if purchase_limit_reached(plan, buyer):
         raise PurchaseLimitReached(data={"planId": str(plan.pk)})
 
@@ -208,8 +226,7 @@ def order_create_online(
     that already made an order answers that order.
     """
     _plan_check(plan)
-    if buyer is None:
-        raise MemberRequired()
+    buyer = _buyer_check(buyer, missing=MemberRequired)
     if order_method and order_method not in OrderMethod.values:
         raise FieldError(
             "onBehalf.orderMethod", "is not an order method", rule="UNKNOWN_ORDER_METHOD"
@@ -253,12 +270,10 @@ def _create_online(
             _lock_buyer(buyer)
             if purchase_limit_reached(plan, buyer):
                 raise PurchaseLimitReached(data={"planId": str(plan.pk)})
-        coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
-        if coupon is not None:
-            coupon_use(coupon)
-        order = order_from_plan(
-            plan, buyer, OrderType.ONLINE, price_quote(plan=plan, coupon=coupon), start, at
-        )
+        quote = price_preview(plan=plan, coupon_code=coupon_code, buyer=buyer, at=at, lock=True)
+        if quote.coupon is not None:
+            coupon_use(quote.coupon)
+        order = order_from_plan(plan, buyer, OrderType.ONLINE, quote, start, at)
         order.order_method = order_method or ""
         order.submission_id = submission_id
         changes = Changes(at)
@@ -290,8 +305,7 @@ def order_create_offline(
 
     A ``submission_id`` that already made an order answers that order."""
     _plan_check(plan)
-    if buyer is None:
-        raise MemberNotFound()
+    buyer = _buyer_check(buyer, missing=MemberNotFound)
     at = clock.now()
     start = _start(start_date, at)
     create = partial(
@@ -311,12 +325,10 @@ def _create_offline(
     submission_id,
 ) -> Order:
     with transaction.atomic():
-        coupon = _coupon(coupon_code, plan, buyer, at, lock=True)
-        if coupon is not None:
-            coupon_use(coupon)
-        order = order_from_plan(
-            plan, buyer, OrderType.OFFLINE, price_quote(plan=plan, coupon=coupon), start, at
-        )
+        quote = price_preview(plan=plan, coupon_code=coupon_code, buyer=buyer, at=at, lock=True)
+        if quote.coupon is not None:
+            coupon_use(quote.coupon)
+        order = order_from_plan(plan, buyer, OrderType.OFFLINE, quote, start, at)
         order.submission_id = submission_id
         changes = Changes(at)
         changes.touch(order)
@@ -338,15 +350,19 @@ def order_preview(
     start_date: datetime | None = None,
     coupon_code: str | None = None,
 ) -> OrderPreview:
-    """The order a checkout would create, with all-zero ids; nothing is stored or locked."""
+    """The order a checkout would create, with all-zero ids; nothing is stored or locked.
+
+    An online preview leaves the order out when the buyer may not buy the plan again (the
+    contract's reading of ``purchaseLimitExceeded``); an offline one ignores limits.
+    """
     _plan_check(plan)
+    if buyer is not None:
+        _buyer_check(buyer, missing=MemberNotFound)
     at = clock.now()
     start = _start(start_date, at)
-    coupon = _coupon(coupon_code, plan, buyer, at, lock=False)
+    quote = price_preview(plan=plan, coupon_code=coupon_code, buyer=buyer, at=at)
     shown_buyer = buyer or User(member_id=ZERO_ID, contact_id=ZERO_ID)
-    order = order_from_plan(
-        plan, shown_buyer, order_type, price_quote(plan=plan, coupon=coupon), start, at
-    )
+    order = order_from_plan(plan, shown_buyer, order_type, quote, start, at)
     order.id = order.subscription_id = ZERO_ID
     changes = Changes(at, dry_run=True)
     if order_type == OrderType.OFFLINE or plan.is_free:
@@ -354,8 +370,9 @@ def order_preview(
         _open(order, changes, PaymentStatus.NOT_APPLICABLE if free else PaymentStatus.UNPAID)
         order.wix_pay_order_id = None
     order.next_transition_at = schedule.next_transition(order, at)
+    exceeded = purchase_limit_reached(plan, buyer)
     return OrderPreview(
-        order=order,
-        purchase_limit_exceeded=purchase_limit_reached(plan, buyer),
+        order=None if exceeded and order_type == OrderType.ONLINE else order,
+        purchase_limit_exceeded=exceeded,
         free_trial_eligible=trials.trial_eligibility(plan=plan, buyer=buyer).eligible,
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import F
 
+from accounts.models import User
 from config import clock
 from config.money import quantize, to_wire
 from orders.errors import CouponError
@@ -77,7 +78,7 @@ def tax_of(net: Decimal, tax: TaxSetting, currency: str) -> tuple[Decimal, Decim
     return amount, net + amount
 
 
-def price_quote(*, plan: Plan, coupon: Coupon | None = None, buyer=None) -> Quote:
+def price_quote(*, plan: Plan, coupon: Coupon | None = None) -> Quote:
     """The price of ``plan`` with ``coupon`` under the current tax setting (not buyer specific)."""
     currency = plan.currency
     subtotal = quantize(plan.price, currency)
@@ -102,15 +103,26 @@ def price_quote(*, plan: Plan, coupon: Coupon | None = None, buyer=None) -> Quot
     return Quote(**{**quote.__dict__, "prices": prices, "price_details": details})
 
 
-def price_preview(*, plan: Plan, coupon_code: str | None = None, buyer=None) -> Quote:
-    """What ``plan`` costs now with ``coupon_code`` (CouponError when it does not apply).
+def price_preview(
+    *,
+    plan: Plan,
+    coupon_code: str | None = None,
+    buyer: User | None = None,
+    at: datetime | None = None,
+    lock: bool = False,
+) -> Quote:
+    """What ``plan`` costs at ``at`` (now) with ``coupon_code`` (CouponError when it does not
+    apply): validate the coupon, then quote.
 
-    The API's price preview and the checkout page's live price both ask here, so both show
-    what the checkout will bill. With a ``buyer``, the coupon's per-buyer limit counts too.
+    Every checkout, order preview, the API's price preview, the admin's and the checkout page's
+    live price ask here, so each shows what the checkout will bill. With a ``buyer``, the
+    coupon's per-buyer limit counts too; with ``lock`` the coupon row stays locked for the
+    caller's ``coupon_use(quote.coupon)``.
     """
     coupon = None
     if coupon_code:
-        coupon = coupon_validate(code=coupon_code, plan=plan, buyer=buyer, at=clock.now())
+        at = at or clock.now()
+        coupon = coupon_validate(code=coupon_code, plan=plan, buyer=buyer, at=at, lock=lock)
     return price_quote(plan=plan, coupon=coupon)
 
 
@@ -170,7 +182,7 @@ def coupon_find(code: str, *, lock: bool = False) -> Coupon | None:
 
 
 def coupon_validate(
-    *, code: str, plan: Plan, buyer=None, at: datetime, lock: bool = False
+    *, code: str, plan: Plan, buyer: User | None = None, at: datetime, lock: bool = False
 ) -> Coupon:
     """The coupon ``code`` if ``buyer`` may use it on ``plan`` at ``at``, else CouponError.
 

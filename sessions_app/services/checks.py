@@ -10,6 +10,7 @@ from accounts.models import User
 from config import clock
 from orders.errors import MemberNotFound, PlanNotFound
 from orders.models import Plan
+from orders.selectors import member_find
 from orders.services.checkout import order_checkout_check
 from sessions_app.data import SessionData
 from sessions_app.errors import MoreThanOneCoupon
@@ -27,7 +28,7 @@ def checkout_subjects(data: SessionData) -> tuple[Plan, User]:
     plan = Plan.objects.filter(pk=data.plan_id).first()
     if plan is None:
         raise PlanNotFound(status=400)
-    buyer = User.objects.filter(member_id=data.member_id, is_active=True).first()
+    buyer = member_find(data.member_id)
     if buyer is None:
         raise MemberNotFound()
     return plan, buyer

@@ -79,3 +79,16 @@ def test_the_form_page_uses_tallys_own_script(owner_client, plan_factory):
     page = owner_client.get(ADD).content.decode()
     assert "/static/orders/offline-order.js" in page
     assert 'data-preview-url="/admin/orders/order/price-preview/"' in page
+
+
+def test_an_inactive_member_cannot_buy_through_the_offline_form(
+    owner_client, plan_factory, member, clock
+):
+    # given a member whose account is disabled
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+    # when the owner registers an offline order for them
+    response = owner_client.post(ADD, {"plan": str(plan_factory().pk), "member": member.email})
+    # then the checkout refuses it, and the form says so
+    assert response.status_code == 200
+    assert "No member with this id." in response.content.decode()
+    assert not Order.objects.exists()

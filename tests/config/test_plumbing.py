@@ -138,3 +138,10 @@ def test_a_proxys_request_id_is_kept_and_a_malformed_one_replaced(api):
     replaced = api.get("/healthz", headers={"X-Request-Id": "bad id <script>"})
     assert kept.headers["x-wix-request-id"] == "edge-42.a"
     assert replaced.headers["x-wix-request-id"] != "bad id <script>"
+
+
+def test_minor_units_convert_back_to_the_amount():
+    assert money.from_minor_units(1050, "EUR") == Decimal("10.50")
+    assert money.from_minor_units(money.to_minor_units(Decimal("7.125"), "KWD"), "KWD") == (
+        Decimal("7.125")
+    )

@@ -10,6 +10,7 @@ import pytest
 from accounts.actors import Actor
 from orders.errors import (
     ArchivedPlan,
+    BuyingForAnother,
     CouponError,
     FieldError,
     InvalidStartDate,
@@ -20,6 +21,7 @@ from orders.errors import (
 from orders.models import Coupon, Invoice, Order, OrderEvent, PricingModel, TaxSetting
 from orders.services.catalogue import coupon_upsert, tax_set
 from orders.services.checkout import (
+    order_buyer,
     order_checkout_check,
     order_create_offline,
     order_create_online,
@@ -376,3 +378,32 @@ def test_one_time_plan_has_no_trial_and_one_cycle(clock, member, owner, one_time
     order = sell_offline(one_time_plan, member, owner)
     assert order.pricing_model == PricingModel.SINGLE_PAYMENT_FOR_DURATION
     assert order.end_date.date().isoformat() == "2026-04-15"
+
+
+def test_inactive_member_cannot_buy(clock, member, owner, plan_factory):
+    plan = plan_factory()
+    type(member).objects.filter(pk=member.pk).update(is_active=False)
+    member.refresh_from_db()
+    for create in (order_create_online, order_create_offline):
+        with pytest.raises(MemberNotFound):
+            create(plan=plan, buyer=member, actor=Actor.owner(owner))
+    assert not Order.objects.exists()
+
+
+def test_a_member_buys_only_for_themselves(member, other_member):
+    assert order_buyer(caller=member, member_id=None) == member
+    assert order_buyer(caller=member, member_id=member.member_id) == member
+    with pytest.raises(BuyingForAnother):
+        order_buyer(caller=member, member_id=other_member.member_id)
+
+
+def test_an_app_buys_for_the_member_it_names(member):
+    assert order_buyer(caller=None, member_id=member.member_id) == member
+    assert order_buyer(caller=None, member_id=None) is None
+
+
+def test_online_preview_leaves_the_order_out_at_the_purchase_limit(clock, member, plan_factory):
+    plan = plan_factory(purchase_limit=1)
+    buy(plan, member)
+    assert order_preview(plan=plan, buyer=member, order_type="ONLINE").order is None
+    assert order_preview(plan=plan, buyer=member, order_type="OFFLINE").order is not None
