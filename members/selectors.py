@@ -25,14 +25,12 @@ from orders.models import (
     Order,
     OrderStatus,
     OrderTimelineEntry,
-    Payment,
     Plan,
 )
 from orders.services import schedule
 from orders.services.checkout import purchase_limit_reached
 from orders.services.pricing import Quote, price_preview, price_quote
 from orders.services.trials import trial_eligibility
-from receipts.selectors import SUMMARY_DEFER, SUMMARY_PREFETCH, SUMMARY_SELECT
 from sessions_app.data import SessionData
 from sessions_app.services.switching import cycle_price, switch_decide
 
@@ -141,12 +139,6 @@ def order_timeline(order: Order) -> list[tuple[OrderTimelineEntry, str]]:
 
 def order_invoices(order: Order) -> list[Invoice]:
     return list(order.invoices.prefetch_related("lines").order_by("number"))
-
-
-def order_payments(order: Order) -> list[Payment]:
-    """The order's payments with their receipts loaded (receipts' summary reads them)."""
-    payments = order.payments.select_related(*SUMMARY_SELECT).defer(*SUMMARY_DEFER)
-    return list(payments.prefetch_related(*SUMMARY_PREFETCH).order_by("created_date", "id"))
 
 
 def payable_invoice(order: Order) -> Invoice | None:

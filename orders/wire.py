@@ -8,6 +8,10 @@ present" emitted even when empty. Absent optional values are left out, never sen
 The API responses and the domain events (the outbox) both use these functions, so a webhook
 receiver sees exactly what a REST client sees. Rendering an order runs no query when its buyer
 (or the buyer's two ids) and its pause periods are loaded (see ``orders.selectors``).
+
+The services render events with it, so it imports no service but the calendar arithmetic of
+``orders.services.schedule`` (which imports nothing of ours but the models): the imports run
+one way, services -> wire -> schedule.
 """
 
 from __future__ import annotations

@@ -19,18 +19,14 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
+from orders.services.clock import clock_run
+
 log = logging.getLogger(__name__)
-
-
-def clock_job() -> int:
-    from orders.services.clock import clock_run
-
-    return clock_run()
 
 
 Job = Callable[[], int]
 
-_REGISTERED: dict[str, Job] = {"clock": clock_job}
+_REGISTERED: dict[str, Job] = {"clock": clock_run}
 
 
 def register_job(name: str, job: Job) -> None:

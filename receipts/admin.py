@@ -1,28 +1,20 @@
 """The site owner's read-only view of receipts, images and order metadata.
 
-For the order page (orders/admin/order_page.py looks these up at run time):
-``receipt_summary(payment)`` gives the ReceiptSummary that ``receipts/payment_receipt.html``
-renders as ``summary``, and SUMMARY_SELECT / SUMMARY_PREFETCH / SUMMARY_DEFER load what it
-needs together with the payments. ``receipt_html(payment)`` is the rendered HTML,
-``PaymentReceiptInline`` shows the same as an inline of the order admin, and
-``{% load receipts %}{% payment_receipt payment %}`` in any template. All are read-only.
+The order pages show each payment's receipt through the panel ``receipts.panels`` registers
+into ``orders.panels``; ``PaymentReceiptInline`` shows the same as an inline of the order
+admin, and ``{% load receipts %}{% payment_receipt payment %}`` in any template. All are
+read-only.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from orders.models import Payment
 from receipts.models import OrderMetadata, Receipt, ReceiptImage, ReceiptLine
-from receipts.selectors import (
-    SUMMARY_DEFER,
-    SUMMARY_PREFETCH,
-    SUMMARY_SELECT,
-    payment_receipt_summary,
-)
+from receipts.panels import receipt_html, with_receipts
 
 
 class ReadOnlyMixin:
@@ -51,28 +43,11 @@ class PaymentReceiptInline(ReadOnlyMixin, admin.StackedInline):
     verbose_name_plural = "payment receipts"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*SUMMARY_SELECT)
-            .prefetch_related(*SUMMARY_PREFETCH)
-            .defer(*SUMMARY_DEFER)
-        )
+        return with_receipts(super().get_queryset(request))
 
     @admin.display(description="receipt, link and image")
     def receipt(self, payment: Payment) -> str:
         return receipt_html(payment)
-
-
-# The order page's hook: the summary object its template renders.
-receipt_summary = payment_receipt_summary
-
-
-def receipt_html(payment: Payment) -> str:
-    """The receipt, link and image of ``payment`` as HTML (says so when there are none)."""
-    return render_to_string(
-        "receipts/payment_receipt.html", {"summary": payment_receipt_summary(payment)}
-    )
 
 
 def thumbnail(image: ReceiptImage | None) -> str:

@@ -6,3 +6,9 @@ class ReceiptsConfig(AppConfig):
 
     name = "receipts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orders.panels import register_payment_panel
+        from receipts.panels import RECEIPT_PANEL
+
+        register_payment_panel(RECEIPT_PANEL)

@@ -24,6 +24,7 @@ from members.views.common import own_order, reason
 from orders import actions
 from orders.errors import OrderNotFound
 from orders.models import CancellationEffectiveAt, OrderStatus, Plan
+from orders.panels import payment_rows
 from orders.services import lifecycle, schedule
 from orders.services.preview import order_action_preview
 
@@ -64,7 +65,7 @@ def order_detail(request: HttpRequest, order_id) -> HttpResponse:
         "pause_periods": schedule.pauses_of(order),
         "timeline": selectors.order_timeline(order),
         "invoices": selectors.order_invoices(order),
-        "payments": selectors.order_payments(order),
+        "payments": payment_rows(order, page="member"),
         "buttons": _buttons(order, Actor.member(request.user)),
     }
     return render(request, "members/order_detail.html", context)

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from config import clock
 from config.money import format_money
 from orders.models import Invoice, Order, OrderStatus
+from orders.services.schedule import next_renewal, pauses_of
 
 
 def money(amount: Decimal | None, currency: str) -> str:
@@ -84,8 +85,6 @@ def next_payment_date(order: Order) -> datetime | None:
     """
     if order.status != OrderStatus.ACTIVE or order.auto_renew_canceled:
         return None
-    from orders.services.schedule import next_renewal, pauses_of
-
     return next_renewal(order, pauses_of(order), clock.now())
 
 

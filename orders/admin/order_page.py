@@ -7,15 +7,12 @@ small number of queries.
 
 from __future__ import annotations
 
-import importlib
 import json
 from typing import Any
 
 from django.contrib import admin
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 
 from orders.admin.display import (
     actor_text,
@@ -24,7 +21,9 @@ from orders.admin.display import (
     money,
     next_payment_date,
 )
-from orders.models import Order, Payment
+from orders.models import Order
+from orders.panels import payment_rows
+from orders.services.schedule import order_cycles
 
 EVENTS_SHOWN = 100
 
@@ -153,16 +152,10 @@ READONLY_FIELDS = tuple(field for _, options in FIELDSETS for field in options["
 
 def sections(order: Order) -> dict[str, Any]:
     """What the order page shows below the fieldsets."""
-    from orders.services.schedule import order_cycles
-
-    hook = ReceiptHook.find()
     rows_by_invoice: dict[Any, list[dict[str, Any]]] = {}
-    for payment in hook.payments(order.payments.order_by("created_date", "id")):
-        row = {
-            "payment": payment,
-            "amount": money(payment.amount, payment.currency),
-            "receipt": hook.render(payment),
-        }
+    for row in payment_rows(order, page="admin"):
+        payment = row["payment"]
+        row["amount"] = money(payment.amount, payment.currency)
         rows_by_invoice.setdefault(payment.invoice_id, []).append(row)
     invoices = list(order.invoices.order_by("number"))
     for invoice in invoices:
@@ -188,45 +181,3 @@ def timeline_rows(order: Order) -> list:
     for entry in entries:
         entry.who = actor_text(entry.actor_kind, entry.actor_label)
     return entries
-
-
-class ReceiptHook:
-    """The receipt of each payment, as the receipts app shows it; nothing until it exists.
-
-    Orders must not depend on receipts, so its admin module is looked up at run time: its
-    ``receipt_summary(payment)`` and ``receipts/payment_receipt.html`` render a payment's
-    receipt, and its ``SUMMARY_SELECT``/``SUMMARY_PREFETCH``/``SUMMARY_DEFER`` load what that
-    needs together with the payments (no query per payment).
-    """
-
-    TEMPLATE = "receipts/payment_receipt.html"
-
-    def __init__(self, module=None) -> None:
-        self.module = module
-        self.summary = getattr(module, "receipt_summary", None)
-
-    @classmethod
-    def find(cls) -> ReceiptHook:
-        try:
-            return cls(importlib.import_module("receipts.admin"))
-        except ImportError:
-            return cls()
-
-    def payments(self, queryset):
-        if self.summary is None:
-            return queryset
-        module = self.module
-        return (
-            queryset.select_related(*getattr(module, "SUMMARY_SELECT", ()))
-            .prefetch_related(*getattr(module, "SUMMARY_PREFETCH", ()))
-            .defer(*getattr(module, "SUMMARY_DEFER", ()))
-        )
-
-    def render(self, payment: Payment) -> str:
-        if self.summary is None:
-            return ""
-        summary = self.summary(payment)
-        try:
-            return render_to_string(self.TEMPLATE, {"summary": summary})
-        except TemplateDoesNotExist:
-            return conditional_escape(str(summary))

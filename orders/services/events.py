@@ -13,6 +13,7 @@ from typing import Any
 
 from config import clock
 from orders.models import Order, OrderEvent
+from orders.wire import order_to_wire, timestamp
 
 ENTITY_FQDN = "wix.pricing_plans.v2.order"
 PREFIX = "wix.pricing_plans.v2.order_"
@@ -45,8 +46,6 @@ def slug_of(event_type: str) -> str:
 
 
 def order_body(order: Order) -> dict[str, Any]:
-    from orders.wire import order_to_wire  # the wire module imports the services' schedule
-
     return order_to_wire(order)
 
 
@@ -64,8 +63,6 @@ def build_event(
     order.last_event_sequence += 1
     event_id = uuid.uuid4()
     at = at or clock.now()
-    from orders.wire import timestamp
-
     kind = SLUGS[slug]
     if kind == "createdEvent":
         payload: dict[str, Any] = {"entity": entity}

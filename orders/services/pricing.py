@@ -18,6 +18,7 @@ from config import clock
 from config.money import quantize, to_wire
 from orders.errors import CouponError
 from orders.models import Coupon, DiscountType, Order, Plan, PricingModel, TaxSetting
+from orders.wire import price_details_to_wire
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -158,8 +159,6 @@ def _spanned_price(plan: Plan, quote: Quote) -> dict[str, Any]:
 
 def _price_details(plan: Plan, quote: Quote, prices: list) -> dict[str, Any]:
     """The deprecated PriceDetails, rendered exactly as an order of this quote shows it."""
-    from orders.wire import price_details_to_wire
-
     order = Order(
         plan=plan,
         plan_price=quote.plan_price,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config import clock
+from orders.services.clock import clock_run
 
 
 class Command(BaseCommand):
@@ -30,7 +31,5 @@ class Command(BaseCommand):
         self.run_due()
 
     def run_due(self) -> None:
-        from orders.services.clock import clock_run
-
         done = clock_run()
         self.stdout.write(f"{done} transition(s) applied.")

@@ -7,17 +7,23 @@ already match are left alone, so signed-in browsers stay signed in.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import services as accounts
+from accounts.actors import Actor
 from accounts.models import App, User
 from accounts.scopes import ALL_SCOPES
+from config import clock
 from orders.demo_history import MONTHS, demo_history
 from orders.models import DiscountType, Order, PeriodUnit, PricingModel
+from orders.services import lifecycle
 from orders.services.catalogue import coupon_upsert, plan_upsert, tax_set
+from orders.services.checkout import order_create_offline, order_create_online
+from orders.services.payments import invoice_pay
 
 OWNER = {"username": "owner", "email": "owner@example.com", "password": "tally-owner"}
 MEMBERS = [
@@ -81,14 +87,6 @@ def demo_orders(members: list[User], plans: dict) -> None:
 
     Called only when there are no orders yet, so running the command again adds none.
     """
-    from datetime import timedelta
-
-    from accounts.actors import Actor
-    from config import clock
-    from orders.services import lifecycle
-    from orders.services.checkout import order_create_offline, order_create_online
-    from orders.services.payments import invoice_pay
-
     alice, bob = members
     actor = Actor.system("demo data")
 
