@@ -20,7 +20,7 @@ class MemberAdmin(TitledListAdmin, UserAdmin):
     search_fields = ("username", "email", "member_id", "first_name", "last_name")
     readonly_fields = ("member_id", "contact_id")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Member ids", {"fields": ("member_id", "contact_id")}),
     )
     actions = ["issue_member_token"]

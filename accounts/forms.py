@@ -8,13 +8,13 @@ from accounts.scopes import ALL_SCOPES
 
 
 class MemberCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit the parent's Meta
         model = User
         fields = ("username", "email")
 
 
 class MemberChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # the stubs omit the parent's Meta
         model = User
 
 

@@ -20,7 +20,7 @@ class User(AbstractUser):
     member_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     contact_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit the parent's Meta
         swappable = "AUTH_USER_MODEL"
         verbose_name = "member"
         verbose_name_plural = "members"

@@ -95,7 +95,7 @@ _RULES = {
 
 
 def _rule_of(detail: Any) -> str:
-    return _RULES.get(getattr(detail, "code", None), "FORMAT")
+    return _RULES.get(str(getattr(detail, "code", "")), "FORMAT")
 
 
 def wix_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -31,6 +31,8 @@ def image_visible_to(caller: Caller | None, image: ReceiptImage) -> bool:
     if caller.app is not None:
         return RECEIPTS_READ in caller.scopes
     member = caller.member
+    if member is None:
+        return False
     if member.is_staff and member.is_active:
         return True
     return OrderMetadata.objects.filter(image=image, payment__order__buyer=member).exists()

@@ -129,13 +129,13 @@ class Changes:
             ((order, fields),) = self.changed.values()
             order.save(update_fields=sorted(fields))
         elif self.changed:
-            fields = sorted(set().union(*(f for _, f in self.changed.values())))
+            names = sorted(set().union(*(f for _, f in self.changed.values())))
             orders = [order for order, _ in self.changed.values()]
-            update_many(Order, orders, fields)
+            update_many(Order, orders, names)
 
 
 def _mark_invoices_paid(invoices: Iterable[Invoice]) -> None:
-    by_date: dict[datetime, list] = {}
+    by_date: dict[datetime | None, list] = {}
     for invoice in invoices:
         by_date.setdefault(invoice.paid_date, []).append(invoice.pk)
     for paid_date, ids in by_date.items():

@@ -55,16 +55,16 @@ def _evaluated(periods: list[PausePeriod]) -> QuerySet[PausePeriod]:
     """A queryset whose result is ``periods`` (it is never run)."""
     queryset = PausePeriod.objects.all()
     queryset._result_cache = periods
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]  # Django's own prefetch flag
     return queryset
 
 
 def _pauses_cache(order: Order, queryset: QuerySet[PausePeriod]) -> None:
     cache = getattr(order, "_prefetched_objects_cache", None) or {}
-    order._prefetched_objects_cache = {**cache, "pause_periods": queryset}
+    order._prefetched_objects_cache = {**cache, "pause_periods": queryset}  # type: ignore[attr-defined]  # Django's prefetch cache
 
 
-_UNITS = {
+_UNITS: dict[str, str] = {
     PeriodUnit.DAY: "days",
     PeriodUnit.WEEK: "weeks",
     PeriodUnit.MONTH: "months",
@@ -95,9 +95,13 @@ def cycle_length(order: Order, cycles: int = 1) -> relativedelta | timedelta:
 @lru_cache(maxsize=4096)
 def _length(unit: str, count: int) -> relativedelta | timedelta:
     """Lengths are immutable values and few: each is built once (a relativedelta is slow)."""
-    if unit in ("days", "weeks"):
-        return timedelta(**{unit: count})
-    return relativedelta(**{unit: count})
+    if unit == "days":
+        return timedelta(days=count)
+    if unit == "weeks":
+        return timedelta(weeks=count)
+    if unit == "months":
+        return relativedelta(months=count)
+    return relativedelta(years=count)
 
 
 def trial_days(order: Order) -> int:

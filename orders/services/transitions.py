@@ -214,6 +214,8 @@ def postpone(order: Order, changes: Changes, *, actor: Actor, end_date: datetime
     """A later end date; payments are not affected."""
     before = order.status
     previous = order.end_date
+    if previous is None:  # refused by the guard: an order that runs until canceled
+        raise ValueError("an order without an end date cannot be postponed")
     order.postponed_total += end_date - previous
     order.end_date = end_date
     settle(order, changes, "end_date", "postponed_total")
@@ -306,7 +308,7 @@ def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: 
         actor=actor,
         action="cancellation_scheduled",
         before=before,
-        data={"cause": cause, "effectiveDate": order.end_date.isoformat()},
+        data={"cause": cause, "effectiveDate": order.end_date and order.end_date.isoformat()},
     )
     changes.emit(order, "updated", "auto_renew_canceled")
 

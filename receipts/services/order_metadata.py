@@ -94,7 +94,7 @@ def metadata_snapshot(metadata: OrderMetadata | None) -> dict[str, Any] | None:
         "category": metadata.category,
         "orderDetailsUrl": metadata.order_details_url,
     }
-    if metadata.image_id is not None:
+    if metadata.image is not None:
         body["image"] = {"id": metadata.image.image_id}
     return body
 

@@ -9,7 +9,7 @@ from orders.models import Payment
 from receipts.errors import PaymentNotFound, PaymentNotSucceeded
 from receipts.validation.text import text_problem
 
-_TRANSACTION_ID_MAX = Payment._meta.get_field("transaction_id").max_length
+_TRANSACTION_ID_MAX: int = Payment.transaction_id.field.max_length or 0
 
 
 def payment_get(transaction_id: str, *, lock: bool = False) -> Payment:

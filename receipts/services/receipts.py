@@ -119,7 +119,7 @@ def receipt_get(transaction_id: str, *, version: int | None = None) -> Receipt:
 
 def receipt_problems(lines: Sequence[OrderLineInput]) -> list[dict[str, str]]:
     """Every arithmetic and link problem of the lines, named by JSON path."""
-    problems = []
+    problems: list[dict[str, str]] = []
     for index, line in enumerate(lines):
         named = line_problems(line)
         if line.product_url:

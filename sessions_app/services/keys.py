@@ -33,8 +33,11 @@ def session_key_current(*, app: App) -> SessionKeyVersion:
     try:
         with transaction.atomic():
             return _create_next(app, Actor.system("first use"))
-    except IntegrityError:  # another request made it first
-        return _current(app)
+    except IntegrityError:  # another request made it first: read the one it made
+        current = _current(app)
+        if current is None:
+            raise
+        return current
 
 
 def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> SessionKeyVersion:
