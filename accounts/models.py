@@ -7,8 +7,6 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from accounts.scopes import ALL_SCOPES
-
 
 class User(AbstractUser):
     """A person: a member who buys plans, or the site owner (staff).
@@ -98,9 +96,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
-
-
-SCOPE_CHOICES = [(s, s) for s in ALL_SCOPES]
 
 
 class ClientSecret(models.Model):

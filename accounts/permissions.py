@@ -43,8 +43,3 @@ class HasScopes(BasePermission):
                 f"This call needs one of the scopes {', '.join(accepted)}."
             )
         return True
-
-
-class AllowAny(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return True

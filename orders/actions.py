@@ -34,12 +34,11 @@ from typing import Any
 
 from accounts.actors import Actor
 from orders.errors import IllegalTransition
-from orders.models import CancellationEffectiveAt, Order, OrderStatus
+from orders.models import CLOSED, CancellationEffectiveAt, Order, OrderStatus
 from orders.services import rules, transitions, trials
 from orders.services.changes import Changes
 
 S = OrderStatus
-CLOSED = rules.CLOSED
 ALREADY_ENDED = "ORDER_ALREADY_ENDED"
 NOT_STARTED = "ORDER_NOT_STARTED"
 

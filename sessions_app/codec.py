@@ -14,8 +14,7 @@ shape, base64url, the header allow-list, the algorithm pin, the app) and refuses
 token in microseconds, before any key is derived or any decryption runs. ``decrypt_token``
 then decrypts with the key the caller's app and the ``kid`` select, with jwcrypto pinned to
 ``dir``/``A256GCM``, and ``check_times`` checks the claims against the clock (the service
-checks the key's retirement in between; ``open_token`` does both steps, where no key state
-is involved).
+checks the key's retirement in between).
 
 Refusals are ``InvalidOrderSessionId`` (400: not a token we could have made) or
 ``OrderSessionNotFound`` (404: another app's, tampered, unknown or retired key: one answer).
@@ -136,13 +135,6 @@ def _header_of(segment: str) -> tuple[KeyId, str]:
     if kid is None:
         raise InvalidOrderSessionId()
     return KeyId(kid.group(1), int(kid.group(2))), header["app"]
-
-
-def open_token(token: str, *, app_id: str, key_for: KeyLookup, now: datetime) -> Opened:
-    """Check, decrypt and verify a token of ``app_id``; returns its key id and claims."""
-    opened = decrypt_token(token, app_id=app_id, key_for=key_for)
-    check_times(opened.claims, now)
-    return opened
 
 
 def decrypt_token(token: str, *, app_id: str, key_for: KeyLookup) -> Opened:

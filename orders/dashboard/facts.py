@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from orders.dashboard.periods import Period
-from orders.models import Order, OrderStatus, Payment
+from orders.models import CLOSED, Order, OrderStatus, Payment
 
 SUBSCRIPTION = "SUBSCRIPTION"
 
@@ -207,9 +207,6 @@ def trials(periods: list[Period], lengths: list[int], at: datetime) -> dict[date
         p.start: {"trials": counts[f"t{i}"], "converted": counts[f"p{i}"]}
         for i, p in enumerate(periods)
     }
-
-
-CLOSED = [OrderStatus.CANCELED, OrderStatus.ENDED]
 
 
 # ---- now: what is running, read from one narrow index ------------------------------------

@@ -5,6 +5,7 @@ from orders.models.dashboard import DashboardPeriod
 from orders.models.event import OrderEvent, OrderTimelineEntry
 from orders.models.invoice import Invoice, InvoiceLine, InvoiceNumber, Payment
 from orders.models.order import (
+    CLOSED,
     CancellationCause,
     CancellationEffectiveAt,
     Order,
@@ -17,6 +18,7 @@ from orders.models.order import (
 )
 
 __all__ = [
+    "CLOSED",
     "CancellationCause",
     "CancellationEffectiveAt",
     "Coupon",

@@ -26,6 +26,10 @@ class OrderStatus(models.TextChoices):
     CANCELED = "CANCELED", "canceled"
 
 
+# The statuses an order never leaves.
+CLOSED = frozenset({OrderStatus.ENDED, OrderStatus.CANCELED})
+
+
 class OrderType(models.TextChoices):
     ONLINE = "ONLINE", "online"
     OFFLINE = "OFFLINE", "offline"

@@ -88,11 +88,3 @@ def build_event(
         body=body,
         created_date=at,
     )
-
-
-def event_emit(order: Order, event_type: str, *, extra: dict[str, Any] | None = None) -> OrderEvent:
-    """Write one event of the locked ``order`` and keep its sequence counter in step."""
-    event = build_event(order, event_type, extra=extra)
-    event.save(force_insert=True)
-    Order.objects.filter(pk=order.pk).update(last_event_sequence=order.last_event_sequence)
-    return event

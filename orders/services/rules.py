@@ -23,8 +23,6 @@ from orders.models import (
     PricingModel,
 )
 
-# The statuses an order never leaves.
-CLOSED = frozenset({OrderStatus.ENDED, OrderStatus.CANCELED})
 # A start a little in the past is "now" seen by a client whose clock runs behind ours.
 START_DATE_LEEWAY = timedelta(minutes=5)
 

@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import QuerySet
 
 from config import clock
-from orders.models import Order, OrderStatus, PausePeriod, PeriodUnit, PricingModel
+from orders.models import CLOSED, Order, OrderStatus, PausePeriod, PeriodUnit, PricingModel
 
 # More cycles than any order can have (2,000 cycles, or 999-day trials): a guard, not a rule.
 MAX_CYCLES = 100_000
@@ -207,7 +207,7 @@ def order_cycles(order: Order, at: datetime | None = None) -> list[Cycle]:
 
 def _is_over(order: Order, at: datetime) -> bool:
     """Closed, or past its end date: no cycle is current any more."""
-    if order.status in (OrderStatus.ENDED, OrderStatus.CANCELED):
+    if order.status in CLOSED:
         return True
     return order.end_date is not None and at >= order.end_date
 
@@ -254,10 +254,3 @@ def next_transition(order: Order, at: datetime) -> datetime | None:
         candidates.append(next_renewal(order, pauses_of(order), at))
     due = [c for c in candidates if c is not None]
     return min(due) if due else None
-
-
-def status_for_dates(order: Order, at: datetime) -> str:
-    """The status a started, unpaused order has at ``at`` judged by its dates alone."""
-    if order.end_date is not None and order.end_date <= at:
-        return OrderStatus.CANCELED if order.cancellation_cause else OrderStatus.ENDED
-    return OrderStatus.PENDING if order.start_date > at else OrderStatus.ACTIVE

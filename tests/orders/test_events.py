@@ -8,7 +8,7 @@ from accounts.actors import Actor
 from orders.models import OrderEvent
 from orders.services import lifecycle
 from orders.services.clock import clock_run
-from orders.services.events import EVENT_TYPES, event_emit
+from orders.services.events import EVENT_TYPES, build_event
 from tests.orders.conftest import refreshed
 
 
@@ -54,12 +54,13 @@ def test_event_sequence_is_gap_free_per_order(clock, online_order, owner):
     assert refreshed(order).last_event_sequence == len(sequences)
 
 
-def test_event_emit_writes_the_next_event_and_keeps_the_counter(clock, online_order):
+def test_an_event_takes_the_next_sequence_of_its_order(clock, online_order):
     order = online_order()
-    event = event_emit(order, "updated")
-    assert event.sequence == order.last_event_sequence == refreshed(order).last_event_sequence
+    before = order.last_event_sequence
+    event = build_event(order, "updated")
+    assert event.sequence == order.last_event_sequence == before + 1
 
 
 def test_unknown_event_type_is_refused(clock, online_order):
     with pytest.raises(ValueError):
-        event_emit(online_order(), "exploded")
+        build_event(online_order(), "exploded")
