@@ -131,7 +131,7 @@ def _timeline_actions(events: list[OrderEvent]) -> dict[tuple, str]:
         at__in={e.created_date for e in wanted},
         action__in=TIMELINE_ACTIONS,
     ).values_list("order_id", "at", "action", "data")
-    kinds = {}
+    kinds: dict[tuple[Any, ...], str] = {}
     for order_id, at, action, data in entries:
         if action == "cancellation_undone":
             kinds[(order_id, at)] = EmailKind.CANCELLATION_UNDONE
@@ -187,10 +187,10 @@ def _reminders() -> list[Due]:
         .select_related("buyer")
         .order_by("next_transition_at")[:BATCH]
     )
-    orders = list(orders)
-    schedule.pauses_load(orders)
+    due_orders = list(orders)
+    schedule.pauses_load(due_orders)
     dues = []
-    for order in orders:
+    for order in due_orders:
         index = order.current_cycle_index or 0
         kind = EmailKind.TRIAL_ENDING if index == 0 else EmailKind.RENEWAL_REMINDER
         dues.append(Due(order, kind, index + 1))

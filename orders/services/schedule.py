@@ -72,9 +72,10 @@ _UNITS: dict[str, str] = {
 }
 
 
-def pauses_load(orders: list[Order]) -> None:
+def pauses_load(orders: Iterable[Order]) -> None:
     """Read the pause periods of ``orders`` in one query, and only for orders ever paused
     (most never are: they share one empty result, built once, without a query)."""
+    orders = list(orders)
     paused = [o.pk for o in orders if o.times_paused]
     periods: dict = {pk: [] for pk in paused}
     if paused:
