@@ -72,8 +72,7 @@ def test_orders_imports_no_app_above_it():
 
 
 def test_the_pages_orders_renders_load_no_template_tags_of_apps_above_it():
-    for folder in ("templates/members", "templates/admin/orders"):
-        for path in (ROOT / folder).rglob("*.html"):
-            text = path.read_text()
-            for app in ABOVE_ORDERS:
-                assert f"{{% load {app} %}}" not in text, path.relative_to(ROOT)
+    for path in (ROOT / "templates/admin/orders").rglob("*.html"):
+        text = path.read_text()
+        for app in ABOVE_ORDERS:
+            assert f"{{% load {app} %}}" not in text, path.relative_to(ROOT)
