@@ -28,9 +28,11 @@ test: test-deps ## the whole test suite (DATABASE_URL picks the database; SQLite
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff lint and format check
+lint: export TALLY_SECRET_KEY ?= tally-lint-only-key
+lint: install ## ruff lint and format check, mypy on config, accounts, services and selectors
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .

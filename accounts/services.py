@@ -150,10 +150,9 @@ def token_owner(raw: str) -> App | User | None:
     """
     if not raw or len(raw) > 200:
         return None
+    live = {"tokens__digest": digest_of(raw), "tokens__revoked_at__isnull": True}
     if raw.startswith(APP_TOKEN_PREFIX):
-        owners = App.objects
-    elif raw.startswith(MEMBER_TOKEN_PREFIX):
-        owners = User.objects
-    else:
-        return None
-    return owners.filter(tokens__digest=digest_of(raw), tokens__revoked_at__isnull=True).first()
+        return App.objects.filter(**live).first()
+    if raw.startswith(MEMBER_TOKEN_PREFIX):
+        return User.objects.filter(**live).first()
+    return None
