@@ -32,8 +32,9 @@ class MemberAdmin(TitledListAdmin, UserAdmin):
             show_once(request, f"New token for {member.get_username()}", token)
 
 
-class ApiTokenInline(admin.TabularInline):
-    model = ApiToken
+class SecretInline(admin.TabularInline):
+    """A secret's prefix and dates, read-only: secrets are issued and revoked by actions."""
+
     fields = ("prefix", "created", "revoked_at")
     readonly_fields = fields
     extra = 0
@@ -44,7 +45,11 @@ class ApiTokenInline(admin.TabularInline):
         return False
 
 
-class ClientSecretInline(ApiTokenInline):
+class ApiTokenInline(SecretInline):
+    model = ApiToken
+
+
+class ClientSecretInline(SecretInline):
     """Client secrets for POST /accessToken/get (client_id = the app id); read-only, issued
     and revoked by the app actions."""
 

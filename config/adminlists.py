@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.utils.text import capfirst
 
 
-class TitledListAdmin:
-    """A ModelAdmin mixin: the list page's heading is the model's plural name."""
+class TitledListAdmin(admin.ModelAdmin):
+    """A ModelAdmin base: the list page's heading is the model's plural name."""
 
     def changelist_view(self, request, extra_context=None):
         title = capfirst(self.model._meta.verbose_name_plural)

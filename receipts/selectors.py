@@ -137,7 +137,7 @@ def payment_receipt_summary(payment: Payment) -> ReceiptSummary:
         ],
         shipping_amount=money(receipt.shipping_amount),
         total_amount=money(receipt.total_amount),
-        history=[VersionSummary(v, _money(v.currency)(v.total_amount)) for v in versions],
+        history=[VersionSummary(v, from_minor_units(v.total_amount, v.currency)) for v in versions],
     )
 
 
