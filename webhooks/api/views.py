@@ -8,12 +8,12 @@ holding ``WEBHOOKS.MANAGE``, and sees only its own endpoints (another app's is 4
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import App
-from accounts.permissions import AllowAny
 from accounts.scopes import WEBHOOKS_MANAGE
 from config.api import parsed
 from orders.api.base import WixView

@@ -64,7 +64,7 @@ def public_ip(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise AddressRefused(f"host '{host}' does not resolve.") from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]  # an IP address string for INET families
     if not allow_private():
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])
