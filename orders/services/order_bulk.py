@@ -78,7 +78,7 @@ def order_stats() -> dict[str, int]:
 
 
 # Why an order cannot be paused, in the typings' ReasonNotSuspendable terms, by its status.
-NOT_SUSPENDABLE = {
+NOT_SUSPENDABLE: dict[str, str] = {
     OrderStatus.DRAFT: "PENDING",
     OrderStatus.PENDING: "NOT_STARTED",
     OrderStatus.PAUSED: "ALREADY_SUSPENDED",
