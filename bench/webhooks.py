@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tally_bench_webhooks \
         .venv/bin/python bench/webhooks.py
-    DATABASE_URL=sqlite:////tmp/tally_bench_webhooks.db .venv/bin/python bench/webhooks.py
+    DATABASE_URL=sqlite:///tally_bench_webhooks.sqlite3 .venv/bin/python bench/webhooks.py
     ... bench/webhooks.py --events 2000 --seconds 10            # a shorter run
 
 1. Signing: the Wix JWT of a real order event (claims with their nested JSON strings, RS256,
