@@ -124,6 +124,7 @@ TRANSITION_CODES: dict[str, str] = {
     ),
     "START_DATE_IN_THE_PAST": "The new start date cannot be in the past.",
     "INVOICE_NOT_PAYABLE": "This invoice is not awaiting payment.",
+    "PAYMENT_IN_PROGRESS": "A payment of this invoice is under way; try again in a moment.",
 }
 
 

@@ -15,6 +15,7 @@ from orders.models.order import (
     PausePeriodStatus,
     PaymentStatus,
 )
+from orders.models.payment_attempt import PaymentAttempt, TestProviderRecord
 
 __all__ = [
     "CancellationCause",
@@ -34,9 +35,11 @@ __all__ = [
     "PausePeriod",
     "PausePeriodStatus",
     "Payment",
+    "PaymentAttempt",
     "PaymentStatus",
     "PeriodUnit",
     "Plan",
     "PricingModel",
     "TaxSetting",
+    "TestProviderRecord",
 ]

@@ -120,29 +120,59 @@ def payment_failed(order: Order, changes: Changes, *, actor: Actor, reason: str)
     cancel_now(order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason)
 
 
-def renew(order: Order, changes: Changes, *, actor: Actor, provider) -> None:
-    """The next cycle begins: bill it (offline: leave it unpaid; online: charge it)."""
+def renew(
+    order: Order, changes: Changes, *, actor: Actor, invoice: Invoice | None = None
+) -> Invoice | None:
+    """The next cycle is due: bill it. Offline, it begins unpaid; online, the invoice is
+    returned to be charged and the cycle begins once the provider has answered
+    (``renewal_charged``). ``invoice``: the cycle's invoice already issued by an earlier run."""
     cycle = (order.current_cycle_index or 0) + 1
     if order.plan_price > 0:
-        invoice = invoice_issue(changes, order, cycle_index=cycle)
+        if invoice is None:
+            invoice = invoice_issue(changes, order, cycle_index=cycle)
         if invoice.total == 0:
-            invoice_settle(changes, invoice, method=None, new=True)
+            invoice_settle(changes, invoice, method=None, new=invoice._state.adding)
         elif order.type == OrderType.OFFLINE:
             order.last_payment_status = PaymentStatus.UNPAID
         else:
-            outcome, reason = provider.charge(invoice=invoice, order=order)
-            if outcome != Payment.Status.SUCCEEDED:
-                payment_record(
-                    changes,
-                    invoice,
-                    status=Payment.Status.FAILED,
-                    method=provider.method,
-                    failure_reason=reason,
-                )
-                payment_failed(order, changes, actor=actor, reason=reason)
-                return
-            invoice_settle(changes, invoice, method=provider.method, new=True)
-            order.last_payment_status = PaymentStatus.PAID
+            return invoice
+    cycle_begin(order, changes, actor=actor, cycle=cycle)
+    return None
+
+
+def renewal_charged(
+    order: Order,
+    changes: Changes,
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    outcome: str,
+    reason: str,
+    method: str,
+) -> Payment:
+    """The provider answered for a renewal's invoice: the cycle begins, or the charge failed.
+
+    An order changed meanwhile (canceled, or its cycle begun by someone else) keeps its state;
+    the answer is still recorded, since the money moved or did not."""
+    due = order.status == OrderStatus.ACTIVE and (order.current_cycle_index or 0) + 1 == (
+        invoice.cycle_index
+    )
+    if outcome != Payment.Status.SUCCEEDED:
+        payment = payment_record(
+            changes, invoice, status=Payment.Status.FAILED, method=method, failure_reason=reason
+        )
+        if due:
+            payment_failed(order, changes, actor=actor, reason=reason)
+        return payment
+    invoice_settle(changes, invoice, method=method, new=False)
+    payment = changes.payments[-1]
+    if due:
+        order.last_payment_status = PaymentStatus.PAID
+        cycle_begin(order, changes, actor=actor, cycle=invoice.cycle_index)
+    return payment
+
+
+def cycle_begin(order: Order, changes: Changes, *, actor: Actor, cycle: int) -> None:
     before = order.status
     order.current_cycle_index = cycle
     settle(order, changes, "current_cycle_index", "last_payment_status")

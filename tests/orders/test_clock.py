@@ -136,7 +136,9 @@ def test_clock_writes_a_batch_in_a_fixed_number_of_statements(
 ):
     orders = [online_order(plan=plan_factory()) for _ in range(20)]
     clock.set(max(o.next_transition_at for o in orders))
-    with django_assert_max_num_queries(15):
+    # Two transactions around the provider's (batched) call: claim, bill and commit the
+    # attempts; then record the answers. The count does not grow with the batch.
+    with django_assert_max_num_queries(24):
         assert clock_run() == 20
 
 
