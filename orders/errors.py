@@ -21,6 +21,7 @@ __all__ = [
     "MemberNotFound",
     "MemberRequired",
     "OrderNotFound",
+    "InvoiceNotFound",
     "PaymentError",
     "PlanNotFound",
     "PurchaseLimitReached",
@@ -31,6 +32,11 @@ __all__ = [
 class OrderNotFound(NotFoundError):
     code = "ORDER_NOT_FOUND"
     message = "No order with this id."
+
+
+class InvoiceNotFound(NotFoundError):
+    code = "INVOICE_NOT_FOUND"
+    message = "No invoice with this id."
 
 
 class PlanNotFound(NotFoundError):

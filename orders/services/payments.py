@@ -25,10 +25,19 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from accounts.actors import Actor
+from accounts.caller import Caller
+from accounts.scopes import MANAGE_ORDERS
 from config import clock
 from orders import actions
-from orders.errors import IllegalTransition, PaymentError
-from orders.models import Invoice, Order, Payment, PaymentAttempt, TestProviderRecord
+from orders.errors import IllegalTransition, InvoiceNotFound, PaymentError
+from orders.models import (
+    Invoice,
+    Order,
+    OrderType,
+    Payment,
+    PaymentAttempt,
+    TestProviderRecord,
+)
 from orders.services import rules, transitions
 from orders.services.attempts import ChargeRequest, attempt_new, attempt_resolve
 from orders.services.changes import Changes
@@ -238,6 +247,32 @@ def invoice_pay(
         invoice=invoice, order=order, idempotency_key=attempt.idempotency_key, details=details
     )
     return _attempt_record(attempt, actor, outcome, reason, provider.method)
+
+
+def payable_invoice_get(*, invoice_id: uuid.UUID, caller: Caller) -> Invoice:
+    """The invoice ``caller`` may pay: of an online order that is the member's own, that the
+    app created (through the API or an order session), or of any online order for an app that
+    manages orders (``PRICING_PLANS.MANAGE_ORDERS``). Any other invoice does not exist for the
+    caller (one answer, 404, so nobody can probe for invoices)."""
+    invoice = (
+        Invoice.objects.select_related("order__buyer")
+        .filter(pk=invoice_id, order__type=OrderType.ONLINE)
+        .first()
+    )
+    if invoice is None or not _may_pay(invoice.order, caller):
+        raise InvoiceNotFound(data={"invoiceId": str(invoice_id)})
+    return invoice
+
+
+def _may_pay(order: Order, caller: Caller) -> bool:
+    if caller.app is None:
+        return caller.member is not None and order.buyer_id == caller.member.pk
+    if MANAGE_ORDERS in caller.scopes:
+        return True
+    creator = Actor.app(caller.app)
+    return order.timeline.filter(
+        action="created", actor_kind=creator.kind, actor_id=creator.id
+    ).exists()
 
 
 def _payable(invoice: Invoice, actor: Actor) -> tuple[Order, Invoice]:
