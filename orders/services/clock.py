@@ -32,6 +32,7 @@ from orders.services.attempts import (
     renewal_key,
 )
 from orders.services.changes import Changes
+from orders.services.drafts import drafts_release
 from orders.services.payments import payment_provider
 
 log = logging.getLogger(__name__)
@@ -97,9 +98,11 @@ def _advance(orders: list[Order], at: datetime, actor: Actor) -> tuple[int, list
     applied = 0
     failed = []
     charges: list[Charge] = []
+    expired = []
     for order in orders:
         one = Changes(at)
         mine: list[Charge] = []
+        was_draft = order.status == OrderStatus.DRAFT
         try:
             applied += order_advance(order, one, actor=actor, charges=mine, open=open_invoices)
         except Exception:  # one broken order must not hold up the others
@@ -108,7 +111,10 @@ def _advance(orders: list[Order], at: datetime, actor: Actor) -> tuple[int, list
             continue
         batch.merge(one)
         charges += mine
+        if was_draft and order.status == OrderStatus.CANCELED:
+            expired.append(order)
     batch.flush()
+    drafts_release(expired)
     attempts_insert([c.attempt for c in charges if not c.found])
     if failed:
         Order.objects.filter(pk__in=failed).update(next_transition_at=at + RETRY_AFTER)
@@ -205,7 +211,9 @@ def order_advance(
             due = order.next_transition_at
         if due is None or due > at:
             break
-        if order.status == OrderStatus.PENDING:
+        if order.status == OrderStatus.DRAFT:
+            transitions.draft_expire(order, changes, actor=actor)
+        elif order.status == OrderStatus.PENDING:
             transitions.start(order, changes, actor=actor)
         elif order.end_date is not None and order.end_date <= due:
             transitions.end(order, changes, actor=actor)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import QuerySet
 
 from config import clock
@@ -239,10 +240,22 @@ def next_renewal(order: Order, pauses: list[PausePeriod], at: datetime) -> datet
     return boundary(order, index, pauses, at)
 
 
+def draft_ttl() -> timedelta:
+    """How long an unpaid online draft waits for its payment (``TALLY_DRAFT_TTL``)."""
+    return _parsed_ttl(settings.TALLY_DRAFT_TTL)
+
+
+@lru_cache(maxsize=4)
+def _parsed_ttl(text: str) -> timedelta:
+    return clock.parse_delta(text)
+
+
 def next_transition(order: Order, at: datetime) -> datetime | None:
     """The next moment time alone changes the order (what the clock waits for)."""
     if order.status == OrderStatus.PENDING:
         return order.start_date
+    if order.status == OrderStatus.DRAFT:  # unpaid for too long: expires
+        return order.created_date + draft_ttl()
     if order.status != OrderStatus.ACTIVE:
         return None
     candidates = [order.end_date]

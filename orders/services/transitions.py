@@ -322,6 +322,23 @@ def cancel_now(
     changes.emit(order, "updated", "canceled", *(["ended"] if had_started else []))
 
 
+DRAFT_EXPIRED = "The order was not paid in time."
+
+
+def draft_expire(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """An online draft unpaid for ``TALLY_DRAFT_TTL``: canceled as a failed payment setup.
+    Its invoice is voided and its coupon use given back by ``drafts.drafts_release``, which
+    the caller runs with the writes (its purchase-limit place frees itself: a canceled order
+    is not held)."""
+    cancel_now(
+        order,
+        changes,
+        actor=actor,
+        cause=CancellationCause.PAYMENT_SETUP_FAILURE,
+        reason=DRAFT_EXPIRED,
+    )
+
+
 def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: str = "") -> None:
     """Keep the plan until the next payment date (a trial's end: never billed), then cancel."""
     before = order.status
