@@ -17,7 +17,7 @@ from config import clock
 from config.adminlists import TitledListAdmin
 from orders.admin import actions, dashboard_page, export, offline, order_page
 from orders.admin.display import day, money, next_payment_date, order_label
-from orders.admin.filters import DateRangeFilter
+from orders.admin.filters import DateRangeFilter, PastDueFilter
 from orders.admin.paging import EstimatedCountPaginator
 from orders.admin.search import MAX_BUYERS, order_search
 from orders.models import Order
@@ -35,6 +35,7 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
     list_filter = (
         "status",
         "last_payment_status",
+        PastDueFilter,
         "plan",
         "type",
         "auto_renew_canceled",
@@ -95,6 +96,8 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
 
     @admin.display(description="next payment or end")
     def next_or_end(self, order: Order) -> str:
+        if order.payment_retry_at is not None:  # past due: the next try at the open invoice
+            return f"past due: retry {day(order.payment_retry_at)}"
         payment = next_payment_date(order)
         if payment is not None:
             return f"pays {day(payment)}"

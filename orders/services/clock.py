@@ -60,6 +60,7 @@ class Charge:
 
     attempt: PaymentAttempt
     found: bool = False
+    tries: int = 1  # this attempt's try at the invoice (dunning retries count on)
 
 
 def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[int, int]:
@@ -154,6 +155,7 @@ def _record(
             outcome=outcome,
             reason=reason,
             method=method,
+            tries=charge.tries,
         )
         attempt_resolve(attempt, payment, at)
         resolved.append(attempt)
@@ -170,7 +172,7 @@ def _open_renewals(orders: list[Order]) -> dict:
     """Renewal invoices an earlier run issued but did not see paid, with their attempts, by
     order id: a rerun charges the same invoice (under the same key) instead of a new one.
     (Only rows of these orders are read; usually there are none.)"""
-    ids = [o.pk for o in orders if o.type == OrderType.ONLINE and o.current_cycle_index]
+    ids = [o.pk for o in orders if o.type == OrderType.ONLINE and o.current_cycle_index is not None]
     if not ids:
         return {}
     invoices = {
@@ -241,7 +243,7 @@ def order_advance(
 def _charge(order: Order, invoice: Invoice, renewal: OpenRenewal | None, at: datetime) -> Charge:
     if renewal is not None and renewal.pending is not None:
         renewal.pending.order = order
-        return Charge(renewal.pending, found=True)
+        return Charge(renewal.pending, found=True, tries=renewal.tries)
     tries = (renewal.tries if renewal else 0) + 1
     key = renewal_key(invoice, tries)
-    return Charge(attempt_new(invoice, order, key=key, at=at))
+    return Charge(attempt_new(invoice, order, key=key, at=at), tries=tries)

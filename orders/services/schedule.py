@@ -250,6 +250,16 @@ def _parsed_ttl(text: str) -> timedelta:
     return clock.parse_delta(text)
 
 
+def payment_retry_days() -> tuple[int, ...]:
+    """Days after a declined renewal that it is tried again (``TALLY_PAYMENT_RETRY_DAYS``)."""
+    return _parsed_days(settings.TALLY_PAYMENT_RETRY_DAYS)
+
+
+@lru_cache(maxsize=4)
+def _parsed_days(text: str) -> tuple[int, ...]:
+    return tuple(sorted(int(day) for day in text.split(",") if day.strip()))
+
+
 def next_transition(order: Order, at: datetime) -> datetime | None:
     """The next moment time alone changes the order (what the clock waits for)."""
     if order.status == OrderStatus.PENDING:
@@ -259,7 +269,9 @@ def next_transition(order: Order, at: datetime) -> datetime | None:
     if order.status != OrderStatus.ACTIVE:
         return None
     candidates = [order.end_date]
-    if not order.auto_renew_canceled:
+    if order.payment_retry_at is not None:  # past due: the next try at the open invoice
+        candidates.append(order.payment_retry_at)
+    elif not order.auto_renew_canceled:
         candidates.append(next_renewal(order, pauses_of(order), at))
     due = [c for c in candidates if c is not None]
     return min(due) if due else None

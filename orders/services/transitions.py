@@ -110,14 +110,47 @@ def purchase(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice |
 
 
 def payment_failed(order: Order, changes: Changes, *, actor: Actor, reason: str) -> None:
-    """A charge was declined: the order waits (a draft) or is canceled (a renewal)."""
+    """A charge by hand was declined: a draft waits for another payment, and so does a past-due
+    order (its retries go on); any other order is canceled for payment failure."""
     order.last_payment_status = PaymentStatus.FAILED
-    if order.status == OrderStatus.DRAFT:
+    if order.status == OrderStatus.DRAFT or order.payment_retry_at is not None:
         settle(order, changes, "last_payment_status")
         changes.log(order, actor=actor, action="payment_failed", before=order.status, reason=reason)
         changes.emit(order, "updated")
         return
     cancel_now(order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason)
+
+
+def renewal_declined(
+    order: Order, changes: Changes, *, actor: Actor, invoice: Invoice, tries: int, reason: str
+) -> None:
+    """Try ``tries`` at charging a renewal was declined (dunning). The order stays ACTIVE and
+    past due (``lastPaymentStatus`` FAILED, its invoice open) and is tried again on the days
+    of ``TALLY_PAYMENT_RETRY_DAYS`` after the renewal; after the last try it is canceled for
+    payment failure, then."""
+    days = schedule.payment_retry_days()
+    order.last_payment_status = PaymentStatus.FAILED
+    if tries > len(days):
+        order.payment_retry_at = None
+        cancel_now(
+            order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason
+        )
+        return
+    order.payment_retry_at = invoice.issued_date + timedelta(days=days[tries - 1])
+    settle(order, changes, "last_payment_status", "payment_retry_at")
+    changes.log(
+        order,
+        actor=actor,
+        action="payment_failed",
+        before=order.status,
+        reason=reason,
+        data={
+            "invoiceId": str(invoice.pk),
+            "try": tries,
+            "nextRetryDate": order.payment_retry_at.isoformat(),
+        },
+    )
+    changes.emit(order, "updated")
 
 
 def renew(
@@ -149,6 +182,7 @@ def renewal_charged(
     outcome: str,
     reason: str,
     method: str,
+    tries: int = 1,
 ) -> Payment:
     """The provider answered for a renewal's invoice: the cycle begins, or the charge failed.
 
@@ -162,7 +196,9 @@ def renewal_charged(
             changes, invoice, status=Payment.Status.FAILED, method=method, failure_reason=reason
         )
         if due:
-            payment_failed(order, changes, actor=actor, reason=reason)
+            renewal_declined(
+                order, changes, actor=actor, invoice=invoice, tries=tries, reason=reason
+            )
         return payment
     invoice_settle(changes, invoice, method=method, new=False)
     payment = changes.payments[-1]
@@ -173,9 +209,12 @@ def renewal_charged(
 
 
 def cycle_begin(order: Order, changes: Changes, *, actor: Actor, cycle: int) -> None:
+    """Cycle ``cycle`` begins (paid, or billed offline); a past-due order is past due no more.
+    Its dates follow from the anchor, so a late payment does not move later cycles."""
     before = order.status
     order.current_cycle_index = cycle
-    settle(order, changes, "current_cycle_index", "last_payment_status")
+    order.payment_retry_at = None
+    settle(order, changes, "current_cycle_index", "last_payment_status", "payment_retry_at")
     changes.log(order, actor=actor, action="cycle_started", before=before, data={"cycle": cycle})
     changes.emit(order, "updated", "cycle_started", extra=_cycle_extra(order))
 
@@ -429,4 +468,9 @@ def paid(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice) -> N
     changes.log(
         order, actor=actor, action="paid", before=order.status, data={"invoiceId": str(invoice.pk)}
     )
+    if order.payment_retry_at is not None and invoice.cycle_index == (
+        (order.current_cycle_index or 0) + 1
+    ):  # the past-due renewal paid by hand: its cycle begins
+        cycle_begin(order, changes, actor=actor, cycle=invoice.cycle_index)
+        return
     changes.emit(order, "updated")

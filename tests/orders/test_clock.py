@@ -56,8 +56,11 @@ def test_trial_end_charges_the_first_cycle(clock, online_order):
     assert done.payments.get(amount__gt=0).amount == Decimal("9.00")
 
 
-def test_declined_renewal_cancels_for_payment_failure(clock, online_order, member_factory):
-    # given an order of a buyer whose card will be declined
+def test_without_retry_days_a_declined_renewal_cancels_for_payment_failure(
+    clock, online_order, member_factory, settings
+):
+    # given no retries (TALLY_PAYMENT_RETRY_DAYS empty) and a buyer whose card will be declined
+    settings.TALLY_PAYMENT_RETRY_DAYS = ""
     buyer = member_factory("carol", email="carol+decline@example.com")
     order = online_order(buyer=buyer, free_trial_days=3)
     # when the trial ends
