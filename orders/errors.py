@@ -23,8 +23,10 @@ __all__ = [
     "OrderNotFound",
     "InvoiceNotFound",
     "PaymentError",
+    "PaymentNotFound",
     "PlanNotFound",
     "PurchaseLimitReached",
+    "RefundRefused",
     "TRANSITION_CODES",
 ]
 
@@ -37,6 +39,16 @@ class OrderNotFound(NotFoundError):
 class InvoiceNotFound(NotFoundError):
     code = "INVOICE_NOT_FOUND"
     message = "No invoice with this id."
+
+
+class PaymentNotFound(NotFoundError):
+    code = "PAYMENT_NOT_FOUND"
+    message = "No payment with this id."
+
+
+class RefundRefused(ConflictError):
+    code = "PAYMENT_NOT_REFUNDABLE"
+    message = "Only a succeeded payment that is not refunded in full can be refunded."
 
 
 class PlanNotFound(NotFoundError):

@@ -1,6 +1,12 @@
 """The pricing-plans domain models, one module per aggregate."""
 
 from orders.models.catalogue import Coupon, DiscountType, PeriodUnit, Plan, PricingModel, TaxSetting
+from orders.models.credit_note import (
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteNumber,
+    RefundReason,
+)
 from orders.models.dashboard import DashboardPeriod
 from orders.models.event import OrderEvent, OrderTimelineEntry
 from orders.models.invoice import Invoice, InvoiceLine, InvoiceNumber, Payment
@@ -21,6 +27,9 @@ __all__ = [
     "CancellationCause",
     "CancellationEffectiveAt",
     "Coupon",
+    "CreditNote",
+    "CreditNoteLine",
+    "CreditNoteNumber",
     "DashboardPeriod",
     "DiscountType",
     "Invoice",
@@ -40,6 +49,7 @@ __all__ = [
     "PeriodUnit",
     "Plan",
     "PricingModel",
+    "RefundReason",
     "TaxSetting",
     "TestProviderRecord",
 ]

@@ -227,7 +227,7 @@ def invoice_pay(
     recorded in a second transaction. While one payment of the invoice is under way another
     is refused (``PAYMENT_IN_PROGRESS``), so a payment sent twice charges once.
     """
-    if outcome is not None and outcome not in Payment.Status.values:
+    if outcome is not None and outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
         raise PaymentError("The outcome must be SUCCEEDED or FAILED.", data={"outcome": outcome})
     provider = payment_provider()
     if outcome is not None:  # nothing is charged: the answer is named

@@ -361,6 +361,27 @@ def cancel_now(
     changes.emit(order, "updated", "canceled", *(["ended"] if had_started else []))
 
 
+def refunded(order: Order, changes: Changes, *, actor: Actor, credit_note, in_full: bool) -> None:
+    """Money was given back (a credit note); the order's last payment refunded in full makes
+    its ``lastPaymentStatus`` REFUNDED. The order's status does not change."""
+    if in_full:
+        order.last_payment_status = PaymentStatus.REFUNDED
+    settle(order, changes, "last_payment_status")
+    changes.log(
+        order,
+        actor=actor,
+        action="refunded",
+        before=order.status,
+        reason=credit_note.get_reason_display(),
+        data={
+            "creditNote": credit_note.label,
+            "paymentId": str(credit_note.payment_id),
+            "amount": str(credit_note.amount),
+        },
+    )
+    changes.emit(order, "updated")
+
+
 DRAFT_EXPIRED = "The order was not paid in time."
 
 
