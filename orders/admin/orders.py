@@ -15,7 +15,7 @@ from django.urls import path
 
 from config import clock
 from config.adminlists import TitledListAdmin
-from orders.admin import actions, dashboard_page, export, offline, order_page
+from orders.admin import actions, dashboard_page, export, offline, order_page, refund
 from orders.admin.display import day, money, next_payment_date, order_label
 from orders.admin.filters import DateRangeFilter, PastDueFilter
 from orders.admin.paging import EstimatedCountPaginator
@@ -163,8 +163,16 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
             path("export.csv", wrap(self._export), name=f"{prefix}_export"),
             path("dashboard/", wrap(self._dashboard), name=f"{prefix}_dashboard"),
             path("dashboard/charts/", wrap(self._charts), name=f"{prefix}_charts"),
+            path(
+                "payments/<uuid:payment_id>/refund/",
+                wrap(self._refund),
+                name=f"{prefix}_refund",
+            ),
             *super().get_urls(),
         ]
+
+    def _refund(self, request, payment_id):
+        return refund.refund_view(self, request, payment_id)
 
     def _price_preview(self, request):
         return offline.price_preview_view(self, request)
