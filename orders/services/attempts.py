@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from orders.bulk import insert_many, update_many
 from orders.models import Invoice, Order, Payment, PaymentAttempt
-from orders.services.bulk import insert_many, update_many
 
 if TYPE_CHECKING:
     from orders.services.payments import PaymentProvider

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0004_orderevent_event_created_idx'),
+        ('orders', '0007_order_running_idx'),
     ]
 
     operations = [
