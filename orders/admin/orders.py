@@ -97,7 +97,7 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
     @admin.display(description="next payment or end")
     def next_or_end(self, order: Order) -> str:
         if order.payment_retry_at is not None:  # past due: the next try at the open invoice
-            return f"past due: retry {day(order.payment_retry_at)}"
+            return f"retries {day(order.payment_retry_at)}"
         payment = next_payment_date(order)
         if payment is not None:
             return f"pays {day(payment)}"
