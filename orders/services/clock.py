@@ -126,15 +126,7 @@ def _record(
     charges: list[Charge], answers: dict, at: datetime, actor: Actor, method: str
 ) -> tuple[int, list[Charge]]:
     """Record the provider's answers on the locked orders, then advance them further."""
-    ids = sorted({c.attempt.order_id for c in charges})
-    orders = {
-        o.pk: o
-        for o in Order.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .select_related("buyer")
-    }
-    schedule.pauses_load(list(orders.values()))
+    orders = _relocked({c.attempt.order_id: c.attempt.order for c in charges})
     pending = attempts_still_pending(c.attempt for c in charges)
     answers_written = Changes(at)
     resolved = []
@@ -166,6 +158,24 @@ def _record(
     behind = [o for o in orders.values() if o.next_transition_at and o.next_transition_at <= at]
     done, more = _advance(behind, at, actor) if behind else (0, [])
     return applied + done, more
+
+
+def _relocked(known: dict) -> dict:
+    """Lock the orders again; keep the copies ``known`` from the first transaction unless the
+    order changed since (every change sets ``updated_date``), and read those afresh."""
+    stamps = dict(
+        Order.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(known))
+        .order_by("pk")
+        .values_list("pk", "updated_date")
+    )
+    orders = {pk: known[pk] for pk, stamp in stamps.items() if known[pk].updated_date == stamp}
+    changed = [pk for pk in stamps if pk not in orders]
+    if changed:
+        fresh = list(Order.objects.filter(pk__in=changed).select_related("buyer"))
+        schedule.pauses_load(fresh)
+        orders.update((o.pk, o) for o in fresh)
+    return orders
 
 
 def _open_renewals(orders: list[Order]) -> dict:
