@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_order_running_idx'),
+        ('orders', '0009_plan_wix_fields'),
     ]
 
     operations = [

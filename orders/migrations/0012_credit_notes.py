@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_order_payment_retry_at'),
+        ('orders', '0011_order_payment_retry_at'),
     ]
 
     operations = [
