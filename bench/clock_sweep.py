@@ -8,7 +8,9 @@ For each table size it empties the order tables of the (benchmark!) database, se
 orders with ``bench/seed_orders.py`` of which ``--due`` are monthly subscriptions whose next
 cycle is due now, then starts ``--workers`` processes that each run the clock
 (``clock_batch``) until nothing is left. Every due order gets a new cycle: an invoice with
-its line, a payment through the test provider, a timeline entry and two events. It prints
+its line, a payment attempt committed before the test provider is called (which records the
+attempt's idempotency key), the answer recorded in a second transaction with the payment, a
+timeline entry and two events. It prints
 the transitions per second (wall time from the first worker's start to the last one's end)
 and checks that each due order was renewed exactly once. It also prints the workers' own CPU
 time per transition: on a busy machine the wall-clock rate is bounded by the CPU the workers
@@ -44,6 +46,8 @@ TABLES = (
     "orders_orderevent",
     "orders_ordertimelineentry",
     "orders_invoicenumber",
+    "orders_paymentattempt",
+    "orders_testproviderrecord",
 )
 
 
@@ -79,7 +83,7 @@ def sweep(size: int, due: int, workers: int, batch: int) -> dict:
 
     from bench.seed_orders import seed_orders
     from config import clock
-    from orders.models import Invoice, Order, OrderEvent
+    from orders.models import Invoice, Order, OrderEvent, PaymentAttempt, TestProviderRecord
 
     reset()
     started = time.perf_counter()
@@ -100,6 +104,14 @@ def sweep(size: int, due: int, workers: int, batch: int) -> dict:
     # Every due order renewed once; a few seeded orders may fall due while the sweep runs.
     assert renewed == due <= applied, (applied, due, renewed)
     assert OrderEvent.objects.filter(slug="cycle_started").count() >= due
+    # Online renewals charged once each: one attempt, resolved, and one key the provider saw
+    # (offline renewals are invoiced and left unpaid).
+    # (Seeded orders falling due during the sweep are charged too, for other cycles.)
+    charged = Invoice.objects.filter(cycle_index=2, status="PAID")
+    attempts = PaymentAttempt.objects.all()
+    assert attempts.filter(invoice__in=charged).count() == charged.count()
+    assert attempts.filter(status="SUCCEEDED").count() == attempts.count()
+    assert TestProviderRecord.objects.count() == attempts.count()
     assert not Order.objects.filter(next_transition_at__lte=seeded_at).exists()
     return {
         "table": size,

@@ -13,6 +13,8 @@
 | TALLY_DB_PREPARED_STATEMENTS | `1`: server-side binding, prepared statements (PostgreSQL) | `0` |
 | TALLY_ACCESS_TOKEN_RATE | attempts at POST /accessToken/get per client address | `60/min` |
 | TALLY_PAYMENT_PROVIDER | dotted path of the payment provider class | the test provider |
+| TALLY_DRAFT_TTL | how long an unpaid online draft lives (`48h`, `2d`) | `48h` |
+| TALLY_PAYMENT_RETRY_DAYS | days after a declined renewal that the clock tries again | `1,3,5,7` |
 | TALLY_SITE_URL | the site's address, for links in emails | `http://127.0.0.1:8000` |
 | TALLY_EMAIL_FROM | sender of emails to members | `Tally <noreply@localhost>` |
 | TALLY_EMAIL_HOST | SMTP server; unset: emails are printed on the console | none |
@@ -73,6 +75,8 @@ TALLY_WEBHOOK_WORKER_THREADS = 64
 TALLY_ORDER_SESSION_KEYS = [
     k.strip() for k in os.environ.get("TALLY_ORDER_SESSION_KEYS", "").split(",") if k.strip()
 ]
+TALLY_DRAFT_TTL = os.environ.get("TALLY_DRAFT_TTL", "48h")
+TALLY_PAYMENT_RETRY_DAYS = os.environ.get("TALLY_PAYMENT_RETRY_DAYS", "1,3,5,7")
 
 TALLY_SITE_URL = os.environ.get("TALLY_SITE_URL", "http://127.0.0.1:8000")
 if os.environ.get("TALLY_PAYMENT_PROVIDER"):

@@ -21,6 +21,7 @@ from config.errors import DomainError
 from orders import selectors as order_selectors
 from orders.errors import OrderNotFound
 from orders.models import (
+    CreditNote,
     Invoice,
     Order,
     OrderStatus,
@@ -142,8 +143,9 @@ def order_invoices(order: Order) -> list[Invoice]:
 
 
 def payable_invoice(order: Order) -> Invoice | None:
-    """The draft's first invoice, while it waits for payment."""
-    if order.status != OrderStatus.DRAFT:
+    """The invoice waiting for the member's payment: a draft's first one, or the renewal a
+    past-due order's retries are charging (the member may pay it at once)."""
+    if order.status != OrderStatus.DRAFT and order.payment_retry_at is None:
         return None
     return (
         order.invoices.filter(status=Invoice.Status.ISSUED)
@@ -151,6 +153,24 @@ def payable_invoice(order: Order) -> Invoice | None:
         .order_by("number")
         .first()
     )
+
+
+def order_credit_notes(order: Order) -> list[CreditNote]:
+    return list(order.credit_notes.order_by("number"))
+
+
+def member_credit_note(member: User, credit_note_id: uuid.UUID) -> CreditNote:
+    """One of ``member``'s credit notes with its lines, invoice and order (another's does not
+    exist)."""
+    note = (
+        CreditNote.objects.select_related("order", "order__buyer", "invoice", "payment")
+        .prefetch_related("lines")
+        .filter(pk=credit_note_id, order__buyer=member)
+        .first()
+    )
+    if note is None:
+        raise OrderNotFound("No such credit note.")
+    return note
 
 
 def member_invoice(member: User, invoice_id: uuid.UUID) -> Invoice:

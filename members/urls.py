@@ -25,4 +25,9 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/orders/", include(my_orders)),
     path("account/invoices/<uuid:invoice_id>/", orders.invoice_detail, name="invoice"),
+    path(
+        "account/credit-notes/<uuid:credit_note_id>/",
+        orders.credit_note_detail,
+        name="credit_note",
+    ),
 ]

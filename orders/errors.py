@@ -22,9 +22,12 @@ __all__ = [
     "MemberNotFound",
     "MemberRequired",
     "OrderNotFound",
+    "InvoiceNotFound",
     "PaymentError",
+    "PaymentNotFound",
     "PlanNotFound",
     "PurchaseLimitReached",
+    "RefundRefused",
     "TRANSITION_CODES",
 ]
 
@@ -32,6 +35,21 @@ __all__ = [
 class OrderNotFound(NotFoundError):
     code = "ORDER_NOT_FOUND"
     message = "No order with this id."
+
+
+class InvoiceNotFound(NotFoundError):
+    code = "INVOICE_NOT_FOUND"
+    message = "No invoice with this id."
+
+
+class PaymentNotFound(NotFoundError):
+    code = "PAYMENT_NOT_FOUND"
+    message = "No payment with this id."
+
+
+class RefundRefused(ConflictError):
+    code = "PAYMENT_NOT_REFUNDABLE"
+    message = "Only a succeeded payment that is not refunded in full can be refunded."
 
 
 class PlanNotFound(NotFoundError):
@@ -129,6 +147,7 @@ TRANSITION_CODES: dict[str, str] = {
     ),
     "START_DATE_IN_THE_PAST": "The new start date cannot be in the past.",
     "INVOICE_NOT_PAYABLE": "This invoice is not awaiting payment.",
+    "PAYMENT_IN_PROGRESS": "A payment of this invoice is under way; try again in a moment.",
 }
 
 

@@ -176,6 +176,10 @@ def order_invoices(order: Order) -> list[Invoice]:
     return list(order.invoices.prefetch_related("lines").order_by("number"))
 
 
+def order_credit_notes(order: Order) -> list:
+    return list(order.credit_notes.prefetch_related("lines").order_by("number"))
+
+
 def order_timeline(order: Order) -> list[OrderTimelineEntry]:
     return list(order.timeline.order_by("at", "id"))
 

@@ -223,6 +223,29 @@ def invoice_to_wire(invoice: Invoice) -> dict[str, Any]:
     )
 
 
+def credit_note_to_wire(note) -> dict[str, Any]:
+    """A credit note: what was given back of a payment, with its lines (negative amounts)."""
+    return {
+        "id": str(note.id),
+        "number": note.label,
+        "orderId": str(note.order_id),
+        "invoiceId": str(note.invoice_id),
+        "paymentId": str(note.payment_id),
+        "amount": money(note.amount, note.currency),
+        "currency": note.currency,
+        "reason": note.reason,
+        "lines": [
+            {
+                "position": line.position,
+                "description": line.description,
+                "amount": money(line.amount, note.currency),
+            }
+            for line in note.lines.all()
+        ],
+        "createdDate": timestamp(note.created_date),
+    }
+
+
 def payment_to_wire(payment: Payment) -> dict[str, Any]:
     """A payment; receipts attach to its ``transactionId``."""
     return _compact(

@@ -8,6 +8,7 @@ carries library names, exception text or key ids, so a caller learns nothing abo
 from __future__ import annotations
 
 from config.errors import ConflictError, DomainError, InvalidError, NotFoundError
+from orders import errors as orders_errors
 
 
 class OrderSessionError(DomainError):
@@ -69,6 +70,4 @@ class SessionKeyError(DomainError):
     code = "SESSION_KEY_REFUSED"
 
 
-class InvoiceNotFound(NotFoundError):
-    code = "INVOICE_NOT_FOUND"
-    message = "No invoice with this id."
+InvoiceNotFound = orders_errors.InvoiceNotFound  # one error, raised by orders' payments too

@@ -66,6 +66,7 @@ def order_detail(request: HttpRequest, order_id) -> HttpResponse:
         "timeline": selectors.order_timeline(order),
         "invoices": selectors.order_invoices(order),
         "payments": payment_rows(order, page="member"),
+        "credit_notes": selectors.order_credit_notes(order),
         "buttons": _buttons(order, Actor.member(request.user)),
     }
     return render(request, "members/order_detail.html", context)
@@ -80,6 +81,17 @@ def invoice_detail(request: HttpRequest, invoice_id) -> HttpResponse:
     except OrderNotFound as exc:
         raise Http404("No such invoice.") from exc
     return render(request, "members/invoice.html", {"invoice": invoice, "order": invoice.order})
+
+
+@login_required
+@require_GET
+def credit_note_detail(request: HttpRequest, credit_note_id) -> HttpResponse:
+    """A printable credit note, like an invoice."""
+    try:
+        note = selectors.member_credit_note(request.user, credit_note_id)
+    except OrderNotFound as exc:
+        raise Http404("No such credit note.") from exc
+    return render(request, "members/credit_note.html", {"note": note, "order": note.order})
 
 
 @login_required

@@ -71,3 +71,18 @@ def _day_start(text: str) -> datetime:
     """Midnight of an ISO date in the site's time zone (ValueError when it is not a date)."""
     day = date.fromisoformat(text)
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+class PastDueFilter(admin.SimpleListFilter):
+    """Orders whose renewal was declined and is being retried (dunning): ``?past_due=yes``."""
+
+    title = "past due"
+    parameter_name = "past_due"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Past due (a renewal is being retried)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(payment_retry_at__isnull=False)
+        return queryset

@@ -161,6 +161,9 @@ def sections(order: Order) -> dict[str, Any]:
     for invoice in invoices:
         invoice.payment_rows = rows_by_invoice.get(invoice.pk, [])
         invoice.total_text = money(invoice.total, invoice.currency)
+    credit_notes = list(order.credit_notes.select_related("invoice", "payment"))
+    for note in credit_notes:
+        note.amount_text = money(-note.amount, note.currency)
     events = list(order.events.order_by("-sequence")[:EVENTS_SHOWN])
     for event in events:
         event.body_text = json.dumps(event.body, indent=2, sort_keys=True)
@@ -169,6 +172,7 @@ def sections(order: Order) -> dict[str, Any]:
         "cycles": order_cycles(order),
         "invoices": invoices,
         "loose_payments": rows_by_invoice.get(None, []),
+        "credit_notes": credit_notes,
         "timeline": timeline_rows(order),
         "events": events,
         "events_total": order.last_event_sequence,

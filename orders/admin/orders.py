@@ -15,9 +15,9 @@ from django.urls import path
 
 from config import clock
 from config.adminlists import TitledListAdmin
-from orders.admin import actions, dashboard_page, export, offline, order_page
+from orders.admin import actions, dashboard_page, export, offline, order_page, refund
 from orders.admin.display import day, money, next_payment_date, order_label
-from orders.admin.filters import DateRangeFilter
+from orders.admin.filters import DateRangeFilter, PastDueFilter
 from orders.admin.paging import EstimatedCountPaginator
 from orders.admin.search import MAX_BUYERS, order_search
 from orders.models import Order
@@ -35,6 +35,7 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
     list_filter = (
         "status",
         "last_payment_status",
+        PastDueFilter,
         "plan",
         "type",
         "auto_renew_canceled",
@@ -95,6 +96,8 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
 
     @admin.display(description="next payment or end")
     def next_or_end(self, order: Order) -> str:
+        if order.payment_retry_at is not None:  # past due: the next try at the open invoice
+            return f"retries {day(order.payment_retry_at)}"
         payment = next_payment_date(order)
         if payment is not None:
             return f"pays {day(payment)}"
@@ -160,8 +163,16 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
             path("export.csv", wrap(self._export), name=f"{prefix}_export"),
             path("dashboard/", wrap(self._dashboard), name=f"{prefix}_dashboard"),
             path("dashboard/charts/", wrap(self._charts), name=f"{prefix}_charts"),
+            path(
+                "payments/<uuid:payment_id>/refund/",
+                wrap(self._refund),
+                name=f"{prefix}_refund",
+            ),
             *super().get_urls(),
         ]
+
+    def _refund(self, request, payment_id):
+        return refund.refund_view(self, request, payment_id)
 
     def _price_preview(self, request):
         return offline.price_preview_view(self, request)

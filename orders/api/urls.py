@@ -6,7 +6,7 @@ validation error (400) like any other bad field, not a missing route.
 
 from django.urls import include, path
 
-from orders.api import bulk, checkout, management, member, plans, start_date, v1
+from orders.api import bulk, checkout, management, member, plans, refunds, start_date, v1
 
 ORDER = "orders/<str:order_id>"
 CHECKOUT = "checkout/orders"
@@ -67,6 +67,16 @@ api_v1 = [
     path(f"{ORDER}/payments", v1.OrderPaymentsView.as_view(), name="v1-order-payments"),
     path(f"{ORDER}/invoices", v1.OrderInvoicesView.as_view(), name="v1-order-invoices"),
     path(f"{ORDER}/timeline", v1.OrderTimelineView.as_view(), name="v1-order-timeline"),
+    path(
+        f"{ORDER}/credit-notes",
+        refunds.OrderCreditNotesView.as_view(),
+        name="v1-order-credit-notes",
+    ),
+    path(
+        "payments/<str:payment_id>/refund",
+        refunds.PaymentRefundView.as_view(),
+        name="v1-payment-refund",
+    ),
 ]
 
 urlpatterns = [

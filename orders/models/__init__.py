@@ -1,6 +1,12 @@
 """The pricing-plans domain models, one module per aggregate."""
 
 from orders.models.catalogue import Coupon, DiscountType, PeriodUnit, Plan, PricingModel, TaxSetting
+from orders.models.credit_note import (
+    CreditNote,
+    CreditNoteLine,
+    CreditNoteNumber,
+    RefundReason,
+)
 from orders.models.dashboard import DashboardPeriod
 from orders.models.event import OrderEvent, OrderTimelineEntry
 from orders.models.invoice import Invoice, InvoiceLine, InvoiceNumber, Payment
@@ -16,12 +22,16 @@ from orders.models.order import (
     PausePeriodStatus,
     PaymentStatus,
 )
+from orders.models.payment_attempt import PaymentAttempt, TestProviderRecord
 
 __all__ = [
     "CLOSED",
     "CancellationCause",
     "CancellationEffectiveAt",
     "Coupon",
+    "CreditNote",
+    "CreditNoteLine",
+    "CreditNoteNumber",
     "DashboardPeriod",
     "DiscountType",
     "Invoice",
@@ -36,9 +46,12 @@ __all__ = [
     "PausePeriod",
     "PausePeriodStatus",
     "Payment",
+    "PaymentAttempt",
     "PaymentStatus",
     "PeriodUnit",
     "Plan",
     "PricingModel",
+    "RefundReason",
     "TaxSetting",
+    "TestProviderRecord",
 ]

@@ -81,6 +81,8 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         SUCCEEDED = "SUCCEEDED", "succeeded"
         FAILED = "FAILED", "failed"
+        REFUNDED = "REFUNDED", "refunded"
+        PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", "partially refunded"
 
     class Method(models.TextChoices):
         TEST_PROVIDER = "TEST", "test payment provider"
@@ -94,7 +96,7 @@ class Payment(models.Model):
     )
     amount = models.DecimalField(max_digits=13, decimal_places=3)
     currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
     method = models.CharField(max_length=10, choices=Method.choices)
     failure_reason = models.CharField(max_length=200, blank=True)
     created_date = models.DateTimeField()

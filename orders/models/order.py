@@ -132,6 +132,8 @@ class Order(models.Model):
     submission_data = models.JSONField(null=True, blank=True)
 
     next_transition_at = models.DateTimeField(null=True, blank=True)
+    # Past due: when the clock next tries to charge the open renewal invoice (dunning).
+    payment_retry_at = models.DateTimeField(null=True, blank=True)
     last_event_sequence = models.PositiveIntegerField(default=0)
     created_date = models.DateTimeField()
     updated_date = models.DateTimeField()

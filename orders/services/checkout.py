@@ -282,12 +282,14 @@ def _create_online(
             slugs = _open(order, changes, PaymentStatus.NOT_APPLICABLE)
         else:
             slugs = ["created"]
-            invoice_issue(
+            invoice = invoice_issue(
                 changes,
                 order,
                 cycle_index=schedule.first_index(order),
                 extra_lines=extra_invoice_lines,
             )
+            # What the buyer's client pays with (Velo ``createOnlineOrder``): the invoice id.
+            order.wix_pay_order_id = invoice.pk
         return _finish(order, changes, actor, slugs)
 
 

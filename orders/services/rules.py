@@ -70,13 +70,14 @@ def guard_pay(order: Order, *, invoice: Invoice) -> None:
 
 
 def guard_payer(order: Order, actor: Actor) -> None:
-    """Who may pay: a member pays only their own draft's invoice. Another member's does not
-    exist for them (404); their started orders are renewed by the clock, not paid by hand."""
+    """Who may pay: a member pays only their own draft's invoice, or the open invoice of their
+    own past-due order (a declined renewal). Another member's does not exist for them (404);
+    their other started orders are renewed by the clock, not paid by hand."""
     if actor.kind != ActorKind.MEMBER:
         return
     if str(order.buyer.member_id) != actor.id:
         raise OrderNotFound(data={"orderId": str(order.pk)})
-    if order.status != OrderStatus.DRAFT:
+    if order.status != OrderStatus.DRAFT and order.payment_retry_at is None:
         raise refuse(order, "ORDER_NOT_DRAFT", "paid")
 
 

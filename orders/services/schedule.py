@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db.models import QuerySet
 
 from config import clock
@@ -244,14 +245,38 @@ def next_renewal(order: Order, pauses: list[PausePeriod], at: datetime) -> datet
     return boundary(order, index, pauses, at)
 
 
+def draft_ttl() -> timedelta:
+    """How long an unpaid online draft waits for its payment (``TALLY_DRAFT_TTL``)."""
+    return _parsed_ttl(settings.TALLY_DRAFT_TTL)
+
+
+@lru_cache(maxsize=4)
+def _parsed_ttl(text: str) -> timedelta:
+    return clock.parse_delta(text)
+
+
+def payment_retry_days() -> tuple[int, ...]:
+    """Days after a declined renewal that it is tried again (``TALLY_PAYMENT_RETRY_DAYS``)."""
+    return _parsed_days(settings.TALLY_PAYMENT_RETRY_DAYS)
+
+
+@lru_cache(maxsize=4)
+def _parsed_days(text: str) -> tuple[int, ...]:
+    return tuple(sorted(int(day) for day in text.split(",") if day.strip()))
+
+
 def next_transition(order: Order, at: datetime) -> datetime | None:
     """The next moment time alone changes the order (what the clock waits for)."""
     if order.status == OrderStatus.PENDING:
         return order.start_date
+    if order.status == OrderStatus.DRAFT:  # unpaid for too long: expires
+        return order.created_date + draft_ttl()
     if order.status != OrderStatus.ACTIVE:
         return None
     candidates = [order.end_date]
-    if not order.auto_renew_canceled:
+    if order.payment_retry_at is not None:  # past due: the next try at the open invoice
+        candidates.append(order.payment_retry_at)
+    elif not order.auto_renew_canceled:
         candidates.append(next_renewal(order, pauses_of(order), at))
     due = [c for c in candidates if c is not None]
     return min(due) if due else None

@@ -110,9 +110,10 @@ def purchase(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice |
 
 
 def payment_failed(order: Order, changes: Changes, *, actor: Actor, reason: str) -> None:
-    """A charge was declined: the order waits (a draft) or is canceled (a renewal)."""
+    """A charge by hand was declined: a draft waits for another payment, and so does a past-due
+    order (its retries go on); any other order is canceled for payment failure."""
     order.last_payment_status = PaymentStatus.FAILED
-    if order.status == OrderStatus.DRAFT:
+    if order.status == OrderStatus.DRAFT or order.payment_retry_at is not None:
         settle(order, changes, "last_payment_status")
         changes.log(order, actor=actor, action="payment_failed", before=order.status, reason=reason)
         changes.emit(order, "updated")
@@ -120,32 +121,103 @@ def payment_failed(order: Order, changes: Changes, *, actor: Actor, reason: str)
     cancel_now(order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason)
 
 
-def renew(order: Order, changes: Changes, *, actor: Actor, provider) -> None:
-    """The next cycle begins: bill it (offline: leave it unpaid; online: charge it)."""
+def renewal_declined(
+    order: Order, changes: Changes, *, actor: Actor, invoice: Invoice, tries: int, reason: str
+) -> None:
+    """Try ``tries`` at charging a renewal was declined (dunning). The order stays ACTIVE and
+    past due (``lastPaymentStatus`` FAILED, its invoice open) and is tried again on the days
+    of ``TALLY_PAYMENT_RETRY_DAYS`` after the renewal; after the last try it is canceled for
+    payment failure, then."""
+    days = schedule.payment_retry_days()
+    order.last_payment_status = PaymentStatus.FAILED
+    if tries > len(days):
+        order.payment_retry_at = None
+        cancel_now(
+            order, changes, actor=actor, cause=CancellationCause.PAYMENT_FAILURE, reason=reason
+        )
+        return
+    order.payment_retry_at = invoice.issued_date + timedelta(days=days[tries - 1])
+    settle(order, changes, "last_payment_status", "payment_retry_at")
+    changes.log(
+        order,
+        actor=actor,
+        action="payment_failed",
+        before=order.status,
+        reason=reason,
+        data={
+            "invoiceId": str(invoice.pk),
+            "try": tries,
+            "nextRetryDate": order.payment_retry_at.isoformat(),
+        },
+    )
+    changes.emit(order, "updated")
+
+
+def renew(
+    order: Order, changes: Changes, *, actor: Actor, invoice: Invoice | None = None
+) -> Invoice | None:
+    """The next cycle is due: bill it. Offline, it begins unpaid; online, the invoice is
+    returned to be charged and the cycle begins once the provider has answered
+    (``renewal_charged``). ``invoice``: the cycle's invoice already issued by an earlier run."""
     cycle = (order.current_cycle_index or 0) + 1
     if order.plan_price > 0:
-        invoice = invoice_issue(changes, order, cycle_index=cycle)
+        if invoice is None:
+            invoice = invoice_issue(changes, order, cycle_index=cycle)
         if invoice.total == 0:
-            invoice_settle(changes, invoice, method=None, new=True)
+            invoice_settle(changes, invoice, method=None, new=invoice._state.adding)
         elif order.type == OrderType.OFFLINE:
             order.last_payment_status = PaymentStatus.UNPAID
         else:
-            outcome, reason = provider.charge(invoice=invoice, order=order)
-            if outcome != Payment.Status.SUCCEEDED:
-                payment_record(
-                    changes,
-                    invoice,
-                    status=Payment.Status.FAILED,
-                    method=provider.method,
-                    failure_reason=reason,
-                )
-                payment_failed(order, changes, actor=actor, reason=reason)
-                return
-            invoice_settle(changes, invoice, method=provider.method, new=True)
-            order.last_payment_status = PaymentStatus.PAID
+            return invoice
+    cycle_begin(order, changes, actor=actor, cycle=cycle)
+    return None
+
+
+def renewal_charged(
+    order: Order,
+    changes: Changes,
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    outcome: str,
+    reason: str,
+    method: str,
+    tries: int = 1,
+) -> Payment:
+    """The provider answered for a renewal's invoice: the cycle begins, or the charge failed.
+
+    An order changed meanwhile (canceled, or its cycle begun by someone else) keeps its state;
+    the answer is still recorded, since the money moved or did not."""
+    cycle = invoice.cycle_index
+    due = (
+        order.status == OrderStatus.ACTIVE
+        and cycle is not None
+        and (order.current_cycle_index or 0) + 1 == cycle
+    )
+    if outcome != Payment.Status.SUCCEEDED:
+        payment = payment_record(
+            changes, invoice, status=Payment.Status.FAILED, method=method, failure_reason=reason
+        )
+        if due:
+            renewal_declined(
+                order, changes, actor=actor, invoice=invoice, tries=tries, reason=reason
+            )
+        return payment
+    invoice_settle(changes, invoice, method=method, new=False)
+    payment = changes.payments[-1]
+    if due and cycle is not None:
+        order.last_payment_status = PaymentStatus.PAID
+        cycle_begin(order, changes, actor=actor, cycle=cycle)
+    return payment
+
+
+def cycle_begin(order: Order, changes: Changes, *, actor: Actor, cycle: int) -> None:
+    """Cycle ``cycle`` begins (paid, or billed offline); a past-due order is past due no more.
+    Its dates follow from the anchor, so a late payment does not move later cycles."""
     before = order.status
     order.current_cycle_index = cycle
-    settle(order, changes, "current_cycle_index", "last_payment_status")
+    order.payment_retry_at = None
+    settle(order, changes, "current_cycle_index", "last_payment_status", "payment_retry_at")
     changes.log(order, actor=actor, action="cycle_started", before=before, data={"cycle": cycle})
     changes.emit(order, "updated", "cycle_started", extra=_cycle_extra(order))
 
@@ -294,6 +366,44 @@ def cancel_now(
     changes.emit(order, "updated", "canceled", *(["ended"] if had_started else []))
 
 
+def refunded(order: Order, changes: Changes, *, actor: Actor, credit_note, in_full: bool) -> None:
+    """Money was given back (a credit note); the order's last payment refunded in full makes
+    its ``lastPaymentStatus`` REFUNDED. The order's status does not change."""
+    if in_full:
+        order.last_payment_status = PaymentStatus.REFUNDED
+    settle(order, changes, "last_payment_status")
+    changes.log(
+        order,
+        actor=actor,
+        action="refunded",
+        before=order.status,
+        reason=credit_note.get_reason_display(),
+        data={
+            "creditNote": credit_note.label,
+            "paymentId": str(credit_note.payment_id),
+            "amount": str(credit_note.amount),
+        },
+    )
+    changes.emit(order, "updated")
+
+
+DRAFT_EXPIRED = "The order was not paid in time."
+
+
+def draft_expire(order: Order, changes: Changes, *, actor: Actor) -> None:
+    """An online draft unpaid for ``TALLY_DRAFT_TTL``: canceled as a failed payment setup.
+    Its invoice is voided and its coupon use given back by ``drafts.drafts_release``, which
+    the caller runs with the writes (its purchase-limit place frees itself: a canceled order
+    is not held)."""
+    cancel_now(
+        order,
+        changes,
+        actor=actor,
+        cause=CancellationCause.PAYMENT_SETUP_FAILURE,
+        reason=DRAFT_EXPIRED,
+    )
+
+
 def cancel_at_cycle_end(order: Order, changes: Changes, *, actor: Actor, cause: str = "") -> None:
     """Keep the plan until the next payment date (a trial's end: never billed), then cancel."""
     before = order.status
@@ -384,4 +494,9 @@ def paid(order: Order, changes: Changes, *, actor: Actor, invoice: Invoice) -> N
     changes.log(
         order, actor=actor, action="paid", before=order.status, data={"invoiceId": str(invoice.pk)}
     )
+    if order.payment_retry_at is not None and invoice.cycle_index == (
+        (order.current_cycle_index or 0) + 1
+    ):  # the past-due renewal paid by hand: its cycle begins
+        cycle_begin(order, changes, actor=actor, cycle=invoice.cycle_index)
+        return
     changes.emit(order, "updated")

@@ -222,3 +222,16 @@ def test_an_email_fragment_matching_very_many_members_searches_the_first_and_say
     assert listed_ids(response) == {str(o.pk) for o in mine[:2]}
     [message] = [str(m) for m in response.context["messages"]]
     assert message.startswith("More than 2 members' emails contain '@shop.example'")
+
+
+def test_past_due_filter_shows_orders_being_retried_with_the_next_retry_date(
+    owner_client, order_factory
+):
+    # given a past-due order (a declined renewal, retried on a date) and a paid one
+    late = order_factory(last_payment_status="FAILED", payment_retry_at=START + timedelta(days=1))
+    order_factory()
+    # when the owner filters past-due orders
+    response = owner_client.get(LIST, {"past_due": "yes"})
+    # then only it is listed, with the date of its next retry
+    assert listed_ids(response) == {str(late.pk)}
+    assert "retries " in response.content.decode()

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
-from orders.models import OrderEvent, OrderTimelineEntry, PausePeriod
+from accounts.actors import Actor
+from orders.models import Invoice, OrderEvent, OrderTimelineEntry, PausePeriod
+from orders.services.checkout import order_create_online
+from orders.services.payments import invoice_pay
+from orders.services.refunds import payment_refund
 from tests.conftest import START
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +151,12 @@ def test_plan_and_coupon_lists_show_money_like_the_order_page(owner_client, plan
     coupons = owner_client.get("/admin/orders/coupon/").content.decode()
     assert "10.00 EUR" in plans and "10.000" not in plans
     assert "10 % off" in coupons and "10.000" not in coupons
+
+
+def test_order_page_lists_credit_notes(owner_client, owner, clock, member, plan_factory):
+    plan = plan_factory(name="Monthly", price="10.00")
+    order = order_create_online(plan=plan, buyer=member, actor=Actor.member(member))
+    payment = invoice_pay(invoice=Invoice.objects.get(order=order), actor=Actor.system())
+    payment_refund(payment_id=payment.pk, actor=Actor.owner(owner), reason="OTHER")
+    page = owner_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert "CN-1" in page and "Credit notes" in page

@@ -184,6 +184,9 @@ class OrderLifecycle(RuleBasedStateMachine):
         tally_clock.move(delta)
         clock_run()
         now = tally_clock.now()
+        # Drafts unpaid for too long were canceled by the clock: cut short like a cancel.
+        expired = Order.objects.filter(cancellation_cause="PAYMENT_SETUP_FAILURE")
+        self.cut_short.update(expired.values_list("pk", flat=True))
         for order in Order.objects.prefetch_related("pause_periods"):
             if order.status in ("PENDING", "ACTIVE"):
                 assert order.status == status_for_dates(order, now), order.pk

@@ -1,0 +1,55 @@
+"""POST /api/v1/payments/{id}/refund and GET /api/v1/orders/{id}/credit-notes.
+
+The views parse, call ``orders.services.refunds.payment_refund`` or a selector, and render.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts import scopes
+from config.api import parsed
+from orders import actions, selectors
+from orders.api.base import WixView
+from orders.api.v1 import OrderRecordsView
+from orders.services.refunds import payment_refund
+from orders.wire import credit_note_to_wire, order_to_wire, payment_to_wire
+
+
+class RefundRequest(serializers.Serializer):
+    """``amount`` is a decimal string (checked against the payment's currency by the service);
+    ``reason`` one of the refund reasons (checked by the service, with the others)."""
+
+    amount = serializers.CharField(required=False, max_length=32)
+    reason = serializers.CharField(max_length=32)
+    endOrder = serializers.BooleanField(required=False, default=False)  # noqa: N815
+
+
+class PaymentRefundView(WixView):
+    required_scopes = scopes.MANAGE_ORDERS
+    declared_actions = (actions.END_NOW,)
+
+    def post(self, request: Request, payment_id: str) -> Response:
+        data = parsed(RefundRequest, request.data)
+        refunded = payment_refund(
+            payment_id=payment_id,
+            actor=self.caller(request).actor,
+            reason=data["reason"],
+            amount=data.get("amount"),
+            end_order=data["endOrder"],
+        )
+        return Response(
+            {
+                "creditNote": credit_note_to_wire(refunded.credit_note),
+                "payment": payment_to_wire(refunded.payment),
+                "order": order_to_wire(refunded.order),
+            }
+        )
+
+
+class OrderCreditNotesView(OrderRecordsView):
+    key = "creditNotes"
+    select = staticmethod(selectors.order_credit_notes)
+    render = staticmethod(credit_note_to_wire)
