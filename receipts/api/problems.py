@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 
 from config.api import flatten_drf_errors
 from config.errors import DomainError
@@ -27,17 +26,6 @@ _DRF_CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "TOO_MANY_REQUESTS",
 }
-
-
-class ProblemJSONParser(JSONParser):
-    """DRF's JSON parser, also turning deep nesting and unknown charsets into a 400."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except (RecursionError, LookupError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - {type(exc).__name__}") from None
-        return data
 
 
 def problem(
