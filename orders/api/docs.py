@@ -148,6 +148,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Documents ``Authorization: Bearer <token>`` (the bare token is accepted too)."""
 
     target_class = "accounts.authentication.BearerTokenAuthentication"
+    match_subclasses = True  # config.throttling guards it with a failed-attempts budget
     name = "bearerToken"
 
     def get_security_definition(self, auto_schema):

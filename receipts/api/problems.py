@@ -6,6 +6,7 @@ Field errors name each field by its JSON path in ``invalidParams``
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -79,7 +80,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> JsonRe
     if auth_header:
         headers["WWW-Authenticate"] = auth_header
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait))
+        headers["Retry-After"] = str(math.ceil(exc.wait))
     code = "INVALID_JSON" if isinstance(exc, exceptions.ParseError) else _DRF_CODES.get(status)
     return problem(
         status,
