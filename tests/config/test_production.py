@@ -26,7 +26,8 @@ PRODUCTION = {
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TALLY_", "PYTEST"))}
+    test_only = ("TALLY_", "PYTEST", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(test_only)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
