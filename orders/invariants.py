@@ -15,9 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+)
 
-from orders.models import Invoice, Order, OrderStatus, Payment, PricingModel
+from orders.models import Invoice, Order, OrderStatus, PausePeriod, Payment, PricingModel
 from orders.models.invoice import InvoiceNumber
 
 BATCH_SIZE = 10_000
@@ -36,23 +46,41 @@ def findings(
     *, now: datetime, batch_size: int = BATCH_SIZE, grace: timedelta = GRACE
 ) -> Iterator[Finding]:
     """Everything wrong in the database, order by order, then the invoice numbering."""
-    for batch in order_batches(batch_size):
+    for ids in order_ranges(batch_size):
+        batch = Order.objects.filter(ids.of("pk"))
         yield from event_sequences(batch)
         yield from statuses_and_schedule(batch, now=now, grace=grace)
-        yield from pause_periods(batch)
-        yield from payments_within_invoices(batch)
+        yield from pause_periods(batch, ids)
+        yield from payments_within_invoices(ids)
     yield from invoice_numbers(batch_size)
 
 
-def order_batches(batch_size: int) -> Iterator[QuerySet[Order]]:
-    """Orders in primary-key ranges of ``batch_size`` (keyset paging: no OFFSET scans)."""
-    ordered = Order.objects.order_by("pk")
+@dataclass(frozen=True)
+class IdRange:
+    """Order ids after ``after`` up to ``upto`` (None: no bound). Tables that refer to orders
+    are read by the same range of their ``order_id``: no join back to the orders' rows, which
+    lie scattered over the whole table since ids are random."""
+
+    after: UUID | None
+    upto: UUID | None
+
+    def of(self, field: str) -> Q:
+        bounds = Q()
+        if self.after is not None:
+            bounds &= Q(**{f"{field}__gt": self.after})
+        if self.upto is not None:
+            bounds &= Q(**{f"{field}__lte": self.upto})
+        return bounds
+
+
+def order_ranges(batch_size: int) -> Iterator[IdRange]:
+    """Ranges of ``batch_size`` order ids (keyset paging over the primary key's index)."""
+    ordered = Order.objects.order_by("pk").values_list("pk", flat=True)
     after: UUID | None = None
     while True:
         rest = ordered if after is None else ordered.filter(pk__gt=after)
-        upto = rest.values_list("pk", flat=True)[batch_size - 1 : batch_size].first()
-        batch = rest if upto is None else rest.filter(pk__lte=upto)
-        yield batch.order_by()
+        upto = rest[batch_size - 1 : batch_size].first()
+        yield IdRange(after, upto)
         if upto is None:
             return
         after = upto
@@ -82,52 +110,66 @@ def event_sequences(batch: QuerySet[Order]) -> Iterator[Finding]:
 def statuses_and_schedule(
     batch: QuerySet[Order], *, now: datetime, grace: timedelta
 ) -> Iterator[Finding]:
-    """Status consistent with the dates, and everything time will change scheduled."""
+    """Status consistent with the dates, and everything time will change scheduled.
+
+    Every rule is a column of one query, so each batch of orders is read once."""
     late = now - grace
     renews = Q(pricing_model=PricingModel.SUBSCRIPTION) & ~Q(auto_renew_canceled=True)
-    rules = [
-        (
+    rules = {
+        "pending_late": (
             "status-dates",
             Q(status=OrderStatus.PENDING, start_date__lte=late),
             "PENDING though its start date has passed",
         ),
-        (
+        "active_early": (
             "status-dates",
             Q(status=OrderStatus.ACTIVE, start_date__gt=now),
             "ACTIVE before its start date",
         ),
-        (
+        "active_ended": (
             "status-dates",
             Q(status=OrderStatus.ACTIVE, end_date__lte=late),
             "ACTIVE after its end date",
         ),
-        (
+        "start_unscheduled": (
             "schedule",
             Q(status=OrderStatus.PENDING, next_transition_at=None),
             "PENDING, but its start is not scheduled",
         ),
-        (
+        "change_unscheduled": (
             "schedule",
             Q(status=OrderStatus.ACTIVE, next_transition_at=None)
             & (Q(end_date__isnull=False) | renews),
             "ACTIVE with an end or a renewal ahead, but nothing scheduled",
         ),
-        (
+        "overdue": (
             "schedule",
             Q(next_transition_at__lte=late),
             "due for more than the grace period: is the worker running?",
         ),
-    ]
-    for check, rule, detail in rules:
-        for pk in batch.filter(rule).values_list("pk", flat=True):
-            yield Finding(check, pk, detail)
+    }
+    flags = {name: ExpressionWrapper(rule, BooleanField()) for name, (_, rule, _) in rules.items()}
+    broken = Q()
+    for _, rule, _ in rules.values():
+        broken |= rule
+    for row in batch.filter(broken).annotate(**flags).values("pk", *flags):
+        for name, (check, _, detail) in rules.items():
+            if row[name]:
+                yield Finding(check, row["pk"], detail)
 
 
-def pause_periods(batch: QuerySet[Order]) -> Iterator[Finding]:
+def pause_periods(batch: QuerySet[Order], ids: IdRange) -> Iterator[Finding]:
     """One open pause period while PAUSED, none otherwise; as many as ``times_paused``."""
     open_pause = Q(pause_periods__status="ACTIVE", pause_periods__resume_date=None)
+    # Only orders ever paused, or with pause periods all the same, can be wrong: a few.
+    with_pauses = PausePeriod.objects.filter(ids.of("order_id")).values("order_id")
+    candidates = batch.filter(
+        Q(times_paused__gt=0) | Q(status=OrderStatus.PAUSED) | Q(pk__in=with_pauses)
+    )
     wrong = (
-        batch.annotate(open=Count("pause_periods", filter=open_pause), n=Count("pause_periods"))
+        candidates.annotate(
+            open=Count("pause_periods", filter=open_pause), n=Count("pause_periods")
+        )
         .filter(
             Q(status=OrderStatus.PAUSED) & ~Q(open=1)
             | ~Q(status=OrderStatus.PAUSED) & Q(open__gt=0)
@@ -144,11 +186,11 @@ def pause_periods(batch: QuerySet[Order]) -> Iterator[Finding]:
         )
 
 
-def payments_within_invoices(batch: QuerySet[Order]) -> Iterator[Finding]:
+def payments_within_invoices(ids: IdRange) -> Iterator[Finding]:
     """No invoice is paid more than its total by successful payments."""
     succeeded = Q(payments__status=Payment.Status.SUCCEEDED)
     wrong = (
-        Invoice.objects.filter(order__in=batch.values("pk"))
+        Invoice.objects.filter(ids.of("order_id"))
         .annotate(paid=Sum("payments__amount", filter=succeeded))
         .filter(paid__gt=F("total"))
         .values_list("order_id", "number", "paid", "total", "currency")
