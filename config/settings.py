@@ -320,6 +320,7 @@ else:
 TALLY_HTTPS = env_flag("TALLY_HTTPS")
 if TALLY_HTTPS:
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may use plain http
     SECURE_HSTS_SECONDS = int(os.environ.get("TALLY_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
