@@ -29,6 +29,7 @@ use_bench_settings("postgres://postgres@127.0.0.1:5432/tally_bench_doctor")
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+SEED_CHUNK = 200_000
 
 
 def prepare() -> int:
@@ -46,9 +47,13 @@ def prepare() -> int:
 
     call_command("migrate", verbosity=0)
     have = Order.objects.count()
-    if have < ORDERS:
-        print(f"seeding {ORDERS - have:,} orders (have {have:,})...", flush=True)
-        seed_orders(ORDERS - have)
+    while have < ORDERS:
+        # In chunks: one seeding call looks its new buyers up with one parameter each, and a
+        # PostgreSQL statement holds at most 65,535 parameters.
+        chunk = min(SEED_CHUNK, ORDERS - have)
+        print(f"seeding {chunk:,} orders (have {have:,})...", flush=True)
+        seed_orders(chunk)
+        have += chunk
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
