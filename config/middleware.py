@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 
 from config.api import json_error, validation_error, violation
 from config.problems import problem_response, wants_problem_json
-from config.views import API_PREFIXES
+from config.views import API_PREFIXES, not_found
 
 
 class BodySizeLimitMiddleware:
@@ -50,13 +50,13 @@ class BodySizeLimitMiddleware:
 
 
 class NulByteGuardMiddleware:
-    """Refuse a NUL character in the path or a query parameter with a 400, before any view.
+    """Keep a NUL character in the path or a query parameter away from every view.
 
     PostgreSQL text cannot hold U+0000, so a NUL that reached a query (an admin search, the
     price preview's coupon, a filter) failed there as a 500. No name, code, id or search term
-    legitimately contains one, so it is refused in one place for every page and API; JSON
-    bodies get the same rule from ``config.parsers.SafeJSONParser``, forms from Django's own
-    ``ProhibitNullCharactersValidator``.
+    legitimately holds one: a query parameter with it is a 400, and a path with it names no
+    resource, so it is that path's 404, in the envelope of the API it is under. Bodies need
+    nothing here: DRF's and Django's form fields refuse a NUL, naming the field.
     """
 
     MESSAGE = "must not contain the NUL character."
@@ -65,9 +65,9 @@ class NulByteGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path_info:
-            return self.refused(request, "path")
+            return not_found(request)
+        query = request.META.get("QUERY_STRING", "")
         if "%00" in query or "\x00" in query:
             for key, values in request.GET.lists():
                 if "\x00" in key or any("\x00" in value for value in values):

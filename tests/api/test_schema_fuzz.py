@@ -52,8 +52,8 @@ def served_schema() -> schemathesis.schemas.BaseSchema:
     reply = Client(HTTP_HOST="localhost").get("/api/schema", {"format": "json"})
     assert reply.status_code == 200
     loaded = schemathesis.openapi.from_dict(reply.json(), config=CONFIG)
-    # No string the API accepts may hold U+0000 or an unpaired surrogate (config/parsers.py):
-    # no database can store them, which a JSON schema cannot say.
+    # No text field accepts U+0000 or an unpaired surrogate (DRF's CharField refuses them,
+    # naming the field: no database can store them), which a JSON schema cannot say.
     loaded.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
         deterministic=True,
