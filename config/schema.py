@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from config.problems import PROBLEM_CONTENT_TYPE, PROBLEM_PATH_PREFIXES
+from config.views import API_PREFIXES
+
 WIX_ERROR = "WixError"
 PROBLEM = "Problem"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 _STRING = {"type": "string"}
 _WIX_ERROR_SCHEMA = {
@@ -86,10 +88,8 @@ _PROBLEM_SCHEMA = {
 
 # (path prefix, schema name, media type): the envelope each API answers errors in.
 _ENVELOPES = (
-    ("/order-management/", PROBLEM, PROBLEM_MEDIA_TYPE),
-    ("/pricing-plans/", WIX_ERROR, "application/json"),
-    ("/billing/", WIX_ERROR, "application/json"),
-    ("/api/", WIX_ERROR, "application/json"),
+    *((prefix, PROBLEM, PROBLEM_CONTENT_TYPE) for prefix in PROBLEM_PATH_PREFIXES),
+    *((prefix, WIX_ERROR, "application/json") for prefix in API_PREFIXES),
 )
 _ANY_OPERATION = {
     "400": "Invalid input: a field, the query, or the JSON itself.",
