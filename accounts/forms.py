@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from accounts.models import App, User
 from accounts.scopes import ALL_SCOPES
 
 
-class MemberCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit the parent's Meta
+class MemberCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # the stubs omit the parent's Meta
         model = User
         fields = ("username", "email")
 

@@ -18,7 +18,11 @@ on a free local port and measures from a local HTTP client:
    (default 10): the same list request, and a bare Django view that returns the same 50 rows
    as JSON with one query (no auth, no wire rendering). Target: the API at >= 50 % of the
    bare view's requests per second. Both are measured in the same run, in ``BENCH_ROUNDS``
-   (default 5) alternating rounds, so that drift in the machine's speed falls on both alike.
+   (default 5) alternating rounds, so that drift in the machine's speed falls on both alike;
+3. the cost of API throttling: the same list request against a second gunicorn with the
+   throttles off, in the same alternating rounds (the measured server throttles per caller,
+   per address and failed authentications, at rates this run never reaches). Target: the
+   throttled server at >= 95 % of the unthrottled one.
 
 Results go to stdout and to bench/results/api_list.json.
 """
@@ -39,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.environment import (  # noqa: E402
+    THROTTLED,
     ensure_database,
     free_port,
     is_postgres,
@@ -57,6 +62,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BARE_PATH = "/bench/bare-orders"
 PLAN_NAME = "Bench monthly (12)"
+UNTHROTTLED = dict.fromkeys(THROTTLED, "off")  # the comparison server: every throttle off
 
 
 def prepare() -> dict:
@@ -124,12 +130,13 @@ def latency(port: int, path: str, headers: dict) -> dict:
     }
 
 
-def interleaved(port: int, *calls: tuple[str, dict]) -> list[float]:
-    """Requests per second of each call, measured in ROUNDS alternating rounds of
-    SECONDS / ROUNDS: the machine's speed drifts, and in turns each call sees the same."""
+def interleaved(*calls: tuple[int, str, dict]) -> list[float]:
+    """Requests per second of each (port, path, headers) call, measured in ROUNDS alternating
+    rounds of SECONDS / ROUNDS: the machine's speed drifts, and in turns each call sees the
+    same."""
     totals = [0.0] * len(calls)
     for _ in range(ROUNDS):
-        for i, (path, headers) in enumerate(calls):
+        for i, (port, path, headers) in enumerate(calls):
             totals[i] += throughput(port, path, headers, SECONDS / ROUNDS)
     return [round(total / ROUNDS, 1) for total in totals]
 
@@ -162,8 +169,9 @@ def main() -> None:
     list_path = f"/pricing-plans/v2/orders?{filters}"
     get_path = f"/pricing-plans/v2/orders/{data['order_id']}?id={data['order_id']}"
     bare_path = f"{BARE_PATH}?plan={data['plan_id']}"
-    port = free_port()
-    server = start_gunicorn("bench.api_wsgi:application", port, WORKERS)
+    port, open_port = free_port(), free_port()
+    server = start_gunicorn("bench.api_wsgi:application", port, WORKERS, env=THROTTLED)
+    unthrottled = start_gunicorn("bench.api_wsgi:application", open_port, WORKERS, env=UNTHROTTLED)
     try:
         page = json.loads(get(port, list_path, auth))
         assert len(page["orders"]) == 50, page["pagingMetadata"]
@@ -178,15 +186,20 @@ def main() -> None:
             "managementGetOrder": latency(port, get_path, auth),
             "bare_view": latency(port, bare_path, {}),
         }
-        api_rps, bare_rps = interleaved(port, (list_path, auth), (bare_path, {}))
+        api_rps, open_rps, bare_rps = interleaved(
+            (port, list_path, auth), (open_port, list_path, auth), (port, bare_path, {})
+        )
         results["throughput_rps"] = {
             "managementListOrders": api_rps,
+            "managementListOrders_unthrottled": open_rps,
             "bare_view": bare_rps,
             "ratio": round(api_rps / bare_rps, 3),
+            "throttled_vs_unthrottled": round(api_rps / open_rps, 3),
         }
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for running in (server, unthrottled):
+            running.terminate()
+            running.wait(timeout=10)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "api_list.json").write_text(json.dumps(results, indent=2))

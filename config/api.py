@@ -11,6 +11,7 @@ string code is always sent, even for authentication and routing errors.
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -119,6 +120,9 @@ def wix_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         headers = {}
         if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
             headers["WWW-Authenticate"] = 'Bearer realm="tally"'
+        wait = getattr(exc, "wait", None)  # Throttled's seconds to wait (absent from the stubs)
+        if isinstance(exc, exceptions.Throttled) and wait is not None:
+            headers["Retry-After"] = str(math.ceil(wait))
         return Response(application_error(status, code, _text(exc.detail)), status, headers=headers)
     return None
 

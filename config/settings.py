@@ -30,7 +30,9 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -118,6 +120,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "config.middleware.BodySizeLimitMiddleware",
+    "config.middleware.NulByteGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,15 +213,15 @@ LOGOUT_REDIRECT_URL = "members:plans"
 # Request bodies are capped by BodySizeLimitMiddleware; keep Django's own cap just above it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(TALLY_BODY_LIMIT_OVERRIDES.values()) + 1024
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.BearerTokenAuthentication",
+        "config.throttling.GuardedBearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.HasScopes"],
     "DEFAULT_RENDERER_CLASSES": ["config.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.ContentNegotiation",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "config.api.wix_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -230,6 +233,15 @@ SPECTACULAR_SETTINGS = {
     "receipts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every error answer of every operation, in its API's envelope (config/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.document_errors",
+    ],
 }
 
 LOGGING = {
@@ -238,4 +250,108 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"tally": {"level": "INFO"}},
+}
+
+
+# ---- Security: login lockout, API throttling, HTTPS, Content Security Policy -----------------
+# (docs/operations.md explains each variable.)
+#
+# | variable | meaning | default |
+# |---|---|---|
+# | TALLY_HTTPS | `1`: HSTS, SSL redirect, Secure `__Host-` cookies | `0` |
+# | TALLY_PROXY_SSL_HEADER | header the proxy sets to `https` (`X-Forwarded-Proto`) | none |
+# | TALLY_PROXY_COUNT | reverse proxies that append to X-Forwarded-For (0: REMOTE_ADDR) | `0` |
+# | TALLY_HSTS_SECONDS | HSTS max-age when TALLY_HTTPS=1 | 31536000 |
+# | TALLY_LOGIN_FAILURE_LIMIT | failed sign-ins per username and address before a pause | 5 |
+# | TALLY_LOGIN_LOCKOUT_MINUTES | how long that pause lasts | 15 |
+# | TALLY_THROTTLE_CALLER | API requests per token (`N/s`, `N/min`, `N/hour`; `off`) | 3000/min |
+# | TALLY_THROTTLE_ADDRESS | API requests per client address | 6000/min |
+# | TALLY_THROTTLE_AUTH_FAILURES | failed API authentications per client address | 30/min |
+# | TALLY_THROTTLE_CACHE | throttle counts: `memory` (per process) or `database` | memory |
+
+INSTALLED_APPS += ["axes", "csp", "drf_spectacular_sidecar"]
+# The policy is added early, so every page (debug and error pages too) carries it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+
+
+def env_rate(name: str, default: str) -> str | None:
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in {"", "0", "off", "none"} else value
+
+
+# Sign-in lockout (django-axes): admin and member login alike, per username and address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TALLY_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("TALLY_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# API throttling (config/throttling.py), answered 429 with Retry-After in each API's envelope.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "config.throttling.CallerRateThrottle",
+    "config.throttling.AddressRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "caller": env_rate("TALLY_THROTTLE_CALLER", "3000/min"),
+    "address": env_rate("TALLY_THROTTLE_ADDRESS", "6000/min"),
+    "auth_failures": env_rate("TALLY_THROTTLE_AUTH_FAILURES", "30/min"),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("TALLY_PROXY_COUNT", "0"))
+# Counts are per process by default (`make run` is one process). Several processes enforce
+# the limits together only through a shared cache: `database` (run `manage.py
+# createcachetable` once), or point this alias at Redis or Memcached.
+if os.environ.get("TALLY_THROTTLE_CACHE", "memory") == "database":
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tally_throttle_cache",
+    }
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tally-throttle",
+    }
+
+# HTTPS (TALLY_HTTPS=1). Off, a `make run` site works on plain http.
+TALLY_HTTPS = env_flag("TALLY_HTTPS")
+if TALLY_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may use plain http
+    SECURE_HSTS_SECONDS = int(os.environ.get("TALLY_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over https, for this exact host, path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+_proxy_ssl_header = os.environ.get("TALLY_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    # Only behind a proxy that sets (and overwrites) this header: the request then counts as
+    # https when the header says so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Content Security Policy (django-csp) on every response: scripts only from our own static
+# files (no inline script runs), nothing from another host, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Django's admin and our pages use style attributes; styles cannot run code.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 
 # Playwright's sync API keeps an event loop in the main thread; Django would then refuse ORM
@@ -36,8 +37,10 @@ START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fresh_process_copies():
-    """The process keeps planner estimates for 30 s; each test starts without another's."""
+    """The process keeps planner estimates for 30 s and throttle counts for their window;
+    each test starts without another's."""
     selectors.estimates_forget()
+    caches["throttle"].clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 
+from config.fields import DATE_RANGE_MESSAGE, in_date_range
+
 
 class DateRangeFilter(admin.FieldListFilter):
     """``?<field>__from=2026-01-01&<field>__to=2026-01-31``: both ends inclusive, site dates.
@@ -68,9 +70,13 @@ class DateRangeFilter(admin.FieldListFilter):
 
 
 def _day_start(text: str) -> datetime:
-    """Midnight of an ISO date in the site's time zone (ValueError when it is not a date)."""
+    """Midnight of an ISO date in the site's time zone (ValueError when it is not a date, or
+    is outside the one range every interface accepts: a day after it would overflow)."""
     day = date.fromisoformat(text)
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+    moment = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+    if not in_date_range(moment):
+        raise ValueError(f"The date {DATE_RANGE_MESSAGE}")
+    return moment
 
 
 class PastDueFilter(admin.SimpleListFilter):

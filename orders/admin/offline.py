@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.actors import Actor
 from config.errors import DomainError
+from config.fields import DATE_RANGE_MESSAGE, in_date_range
 from config.money import to_wire
 from orders.admin.display import order_label
 from orders.models import Plan
@@ -42,6 +43,12 @@ class OfflineOrderForm(forms.Form):
         required=False, help_text="Tick when the buyer has already paid (cash, bank transfer)."
     )
     coupon = forms.CharField(max_length=20, required=False, label="Coupon code")
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        if start is not None and not in_date_range(start):
+            raise forms.ValidationError(f"The start date {DATE_RANGE_MESSAGE}")
+        return start
 
     def clean_member(self):
         buyer = member_find(self.cleaned_data["member"])

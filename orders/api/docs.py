@@ -148,6 +148,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Documents ``Authorization: Bearer <token>`` (the bare token is accepted too)."""
 
     target_class = "accounts.authentication.BearerTokenAuthentication"
+    match_subclasses = True  # config.throttling guards it with a failed-attempts budget
     name = "bearerToken"
 
     def get_security_definition(self, auto_schema):
@@ -163,11 +164,7 @@ PLAN_ID = OpenApiParameter(
 ID_QUERY = OpenApiParameter(
     "id", OpenApiTypes.UUID, description="A copy of the path id; the path wins.", required=False
 )
-COMPLEX_QUERY = [
-    OpenApiParameter(
-        ".r",
-        OpenApiTypes.STR,
-        description="The whole request as base64url JSON (the client's form when it sorts).",
-        required=False,
-    )
-]
+# `.r` (the whole request as base64url JSON, the client's form when it sorts) is accepted
+# beside the plain parameters, but OpenAPI cannot describe a parameter that holds an encoded
+# copy of the others: the schema leaves it out rather than claim that any string will do.
+COMPLEX_QUERY: list[OpenApiParameter] = []

@@ -220,7 +220,9 @@ class ArchiveView(PlanActionView):
 class ClearPrimaryView(PlanView):
     required_scopes = scopes.MANAGE_PLANS
 
-    @extend_schema(operation_id="clearPrimary", tags=[TAG], responses=docs.reply(docs.EMPTY))
+    @extend_schema(
+        operation_id="clearPrimary", tags=[TAG], request=None, responses=docs.reply(docs.EMPTY)
+    )
     def post(self, request: Request) -> Response:
         catalogue.plan_clear_primary()
         return self.done()

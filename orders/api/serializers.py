@@ -7,10 +7,9 @@ are ignored, as the official client may send fields we do not use.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from rest_framework import serializers
 
+from config.fields import StrictBooleanField, Timestamp
 from orders.filters import MAX_ORDER_IDS, ORDER_STATUSES, PAYMENT_STATUSES
 from orders.models import CancellationEffectiveAt, OrderMethod
 from orders.selectors import SORT_FIELDS
@@ -20,20 +19,6 @@ SORT_ORDERS = ("ASC", "DESC")
 MAX_LIMIT = 50
 # The member list takes "up to 100" (the Wix docs' prose); the management list stays at 50.
 MEMBER_MAX_LIMIT = 100
-# Timestamps outside this range are refused as input: nothing real is planned there, and
-# calendar arithmetic on them would leave the range Python's datetime can hold.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(3000, 1, 1, tzinfo=UTC)
-
-
-class Timestamp(serializers.DateTimeField):
-    """``YYYY-MM-DDThh:mm[:ss][.sss]Z`` as JavaScript's ``toISOString`` writes it; UTC."""
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value).astimezone(UTC)
-        if not EARLIEST <= moment < LATEST:
-            raise serializers.ValidationError("must be between 1970 and 3000.", code="invalid")
-        return moment
 
 
 class Guid(serializers.UUIDField):
@@ -119,5 +104,5 @@ class CreateOnlineOrderBody(OnlinePreviewBody):
 
 
 class CreateOfflineOrderBody(OfflinePreviewBody):
-    paid = serializers.BooleanField(required=False, default=False)
+    paid = StrictBooleanField(required=False, default=False)
     submissionId = Guid(required=False)

@@ -3,7 +3,8 @@
 The client sends its credentials as headers (``client_id``, ``client_secret``,
 ``Ocp-Apim-Subscription-Key``) and no body; the answer is the document's schema, every value a
 string. ``Merchant-Serial-Number`` and the ``Vipps-System-*`` headers may come too and are
-ignored. Every attempt counts toward the ``access_token`` throttle (per client address), so
+ignored. Every attempt counts toward the ``access_token`` throttle (per client address), and a
+refused one also toward the API's failed-authentication budget (``config.throttling``), so
 guessing secrets is slow as well as hopeless.
 """
 
@@ -14,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.client_credentials import (
     ACCESS_TOKEN_RESOURCE,
@@ -22,6 +22,7 @@ from accounts.client_credentials import (
     ClientCredentialsInvalid,
     access_token_issue,
 )
+from config.throttling import AuthFailureThrottle, WindowThrottle
 from receipts.api.views import ERRORS, ReceiptsAPIView
 
 # WSGI servers see these as HTTP_CLIENT_ID, HTTP_CLIENT_SECRET (see receipts/devserver.py
@@ -50,7 +51,7 @@ TOKEN_RESPONSE = inline_serializer(
 )
 
 
-class AccessTokenThrottle(SimpleRateThrottle):
+class AccessTokenThrottle(WindowThrottle):
     """Attempts per client address, failed ones included, at TALLY_ACCESS_TOKEN_RATE."""
 
     scope = "access_token"
@@ -59,7 +60,7 @@ class AccessTokenThrottle(SimpleRateThrottle):
         return settings.TALLY_ACCESS_TOKEN_RATE
 
     def get_cache_key(self, request, view) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.window_key(self.get_ident(request))
 
 
 class AccessTokenView(ReceiptsAPIView):
@@ -82,9 +83,15 @@ class AccessTokenView(ReceiptsAPIView):
         missing = [name for name, value in values.items() if not value]
         if missing:
             raise ClientCredentialsInvalid(f"The header {missing[0]} is required.")
-        token = access_token_issue(
-            client_id=values["client_id"], client_secret=values["client_secret"]
-        )
+        failures = AuthFailureThrottle()
+        failures.check(request)  # past the address's failed-authentication budget: 429
+        try:
+            token = access_token_issue(
+                client_id=values["client_id"], client_secret=values["client_secret"]
+            )
+        except ClientCredentialsInvalid:
+            failures.record(request)
+            raise
         return Response(token_body(token), headers=NO_STORE)
 
 

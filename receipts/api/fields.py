@@ -11,17 +11,6 @@ from rest_framework import serializers
 from receipts.validation.text import ID_RULE, is_valid_id, text_problem
 
 
-class StrictIntegerField(serializers.IntegerField):
-    default_error_messages = {
-        "invalid": "must be a JSON integer (not a string, a decimal number or a boolean)."
-    }
-
-    def to_internal_value(self, data):
-        if type(data) is not int:
-            self.fail("invalid")
-        return data
-
-
 class StrictStringField(serializers.CharField):
     """A JSON string, taken as sent (no trimming)."""
 

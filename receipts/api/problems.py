@@ -6,13 +6,13 @@ Field errors name each field by its JSON path in ``invalidParams``
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 
 from config.api import flatten_drf_errors
 from config.errors import DomainError
@@ -27,17 +27,6 @@ _DRF_CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "TOO_MANY_REQUESTS",
 }
-
-
-class ProblemJSONParser(JSONParser):
-    """DRF's JSON parser, also turning deep nesting and unknown charsets into a 400."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except (RecursionError, LookupError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - {type(exc).__name__}") from None
-        return data
 
 
 def problem(
@@ -91,7 +80,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> JsonRe
     if auth_header:
         headers["WWW-Authenticate"] = auth_header
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait))
+        headers["Retry-After"] = str(math.ceil(exc.wait))
     code = "INVALID_JSON" if isinstance(exc, exceptions.ParseError) else _DRF_CODES.get(status)
     return problem(
         status,

@@ -10,7 +10,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from receipts.api.fields import IdField, StrictIntegerField, StrictStringField, TextField
+from config.fields import StrictIntegerField
+from receipts.api.fields import IdField, StrictStringField, TextField
 from receipts.models import (
     LINE_DESCRIPTION_MAX,
     LINE_ID_MAX,

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.caller import caller_of
 from accounts.scopes import RECEIPTS_MANAGE, RECEIPTS_READ
 from config.renderers import JSONRenderer
-from receipts.api.problems import ProblemJSONParser, problem_exception_handler
+from receipts.api.problems import problem_exception_handler
 from receipts.api.serializers import (
     ImageSerializer,
     OrderSerializer,
@@ -74,8 +74,6 @@ class AnyAccept(BaseContentNegotiation):
 
 
 class ReceiptsAPIView(APIView):
-    parser_classes = [ProblemJSONParser]
-
     def get_exception_handler(self):
         return problem_exception_handler
 

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from config.api import parsed
+from config.fields import StrictIntegerField, Timestamp
 from orders.api.serializers import Guid
 from sessions_app.data import (
     DEFAULT_TTL_SECONDS,
@@ -37,13 +38,13 @@ class SessionDataSerializer(serializers.Serializer):
     couponCodes = CouponCodesField(
         child=serializers.CharField(min_length=1, max_length=20), required=False, default=list
     )
-    startDate = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    startDate = Timestamp(required=False, allow_null=True, default=None)
     contractSwitchType = serializers.ChoiceField(
         choices=SWITCH_TYPES, required=False, default=ContractSwitchType.REGULAR.value
     )
     switchFromOrderId = Guid(required=False, allow_null=True, default=None)
     submissionId = Guid(required=False, allow_null=True, default=None)
-    ttlSeconds = serializers.IntegerField(
+    ttlSeconds = StrictIntegerField(
         min_value=MIN_TTL_SECONDS, max_value=MAX_TTL_SECONDS, default=DEFAULT_TTL_SECONDS
     )
 

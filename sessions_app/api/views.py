@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,9 +16,25 @@ from orders.errors import PaymentError
 from orders.models import Order
 from orders.services.payments import invoice_pay, payable_invoice_get
 from orders.wire import invoice_to_wire, order_to_wire, payment_to_wire
-from sessions_app.api.serializers import PayRequestSerializer, create_request
+from sessions_app.api.serializers import (
+    CreateRequestSerializer,
+    PayRequestSerializer,
+    create_request,
+)
 from sessions_app.services.sessions import order_session_create, order_session_get
 from sessions_app.services.submit import order_session_submit
+
+TAG = "order sessions"
+TOKEN = OpenApiParameter(
+    "token",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The order session id: the sealed token a create answered.",
+)
+
+
+def _object(description: str) -> OpenApiResponse:
+    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
 
 
 def app_caller(request) -> Caller:
@@ -30,6 +48,12 @@ def app_caller(request) -> Caller:
 class OrderSessionCreateView(APIView):
     required_scopes = MANAGE_ORDER_SESSIONS
 
+    @extend_schema(
+        operation_id="createOrderSession",
+        tags=[TAG],
+        request=CreateRequestSerializer,
+        responses={200: _object("`{orderSession}`: the session, its id the sealed token.")},
+    )
     def post(self, request):
         caller = app_caller(request)
         data = create_request(request.data)
@@ -40,6 +64,12 @@ class OrderSessionCreateView(APIView):
 class OrderSessionDetailView(APIView):
     required_scopes = READ_ORDER_SESSIONS
 
+    @extend_schema(
+        operation_id="getOrderSession",
+        tags=[TAG],
+        parameters=[TOKEN],
+        responses={200: _object("`{orderSession}` with its status.")},
+    )
     def get(self, request, token: str):
         caller = app_caller(request)
         session = order_session_get(app=caller.app, token=token)
@@ -49,6 +79,16 @@ class OrderSessionDetailView(APIView):
 class OrderSessionSubmitView(APIView):
     required_scopes = MANAGE_ORDER_SESSIONS
 
+    @extend_schema(
+        operation_id="submitOrderSession",
+        tags=[TAG],
+        parameters=[TOKEN],
+        request=None,
+        responses={
+            200: _object("`{order, invoice?}`: the order made (no invoice for a free plan)."),
+            409: _object("The session was already submitted, or the order cannot be made."),
+        },
+    )
     def post(self, request, token: str):
         caller = app_caller(request)
         submitted = order_session_submit(app=caller.app, token=token, actor=caller.actor)
@@ -64,6 +104,15 @@ class InvoicePayView(APIView):
 
     declared_actions = (actions.PAY,)
 
+    @extend_schema(
+        operation_id="payInvoice",
+        tags=[TAG],
+        request=PayRequestSerializer,
+        responses={
+            200: _object("`{payment, invoice, order}` after the payment attempt."),
+            409: _object("The invoice cannot be paid in its state."),
+        },
+    )
     def post(self, request, invoice_id):
         caller = caller_of(request)
         assert caller is not None  # HasScopes lets only authenticated callers through

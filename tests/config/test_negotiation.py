@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from config.negotiation import ContentNegotiation
+from config.parsers import SafeJSONParser
 from config.renderers import JSONRenderer
-from receipts.api.problems import ProblemJSONParser
 
 ACCEPT = st.one_of(
     st.none(),
@@ -84,7 +84,7 @@ CONTENT_TYPES = st.one_of(
 
 @given(content_type=CONTENT_TYPES)
 def test_every_content_type_gets_drfs_parser(content_type):
-    parsers = [JSONParser(), ProblemJSONParser()]
+    parsers = [SafeJSONParser(), JSONParser()]
     request = Request(
         APIRequestFactory().generic("POST", "/x", b"{}", content_type=content_type), parsers=parsers
     )

@@ -289,3 +289,20 @@ def test_secret_revoked_by_another_process_refuses_the_token_on_the_next_request
     # then
     assert_problem(api.post(receipt_url(payment), receipt(), token=token), 401)
     assert not Receipt.objects.exists()
+
+
+def test_refused_credentials_count_toward_the_api_failure_budget(api, client, settings):
+    """A guesser of client secrets and a guesser of API tokens share one budget per address."""
+    # given
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"caller": None, "address": None, "auth_failures": "3/min"},
+    }
+    app, credentials = client
+    wrong = {**credentials, "client_secret": "tly_cs_" + "x" * 43}
+    # when
+    replies = [get_token(api, wrong) for _ in range(3)]
+    # then: the address is out of failures, for the token endpoint and the other APIs alike
+    assert [r.status for r in replies] == [401, 401, 401]
+    assert get_token(api, credentials).status == 429
+    assert api.get("/api/v1/me", token="tly_app_guess").status == 429

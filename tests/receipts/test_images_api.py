@@ -219,11 +219,13 @@ def test_member_sees_the_image_of_their_order_and_other_member_does_not(
 
 
 def _session_of(api, username: str, password: str) -> dict[str, str]:
-    """A browser session cookie, by signing in through the admin login form."""
+    """A browser session cookie, by signing in as the login form does (with its request, which
+    the sign-in lockout needs)."""
+    from django.http import HttpRequest
     from django.test import Client
 
     client = Client()
-    assert client.login(username=username, password=password)
+    assert client.login(request=HttpRequest(), username=username, password=password)
     return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
 
 

@@ -7,7 +7,8 @@ holding ``WEBHOOKS.MANAGE``, and sees only its own endpoints (another app's is 4
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,13 @@ from webhooks.services import endpoints, keys, replay
 from webhooks.wire import delivery_to_wire, endpoint_to_wire
 
 TAG = "Tally v1: webhooks"
+ENDPOINT_ID = OpenApiParameter(
+    "endpoint_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The endpoint's id."
+)
+
+
+def _answer(description: str) -> OpenApiResponse:
+    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
 
 
 class EndpointsView(WixView):
@@ -36,10 +44,16 @@ class EndpointsView(WixView):
 
 @extend_schema(tags=[TAG])
 class EndpointListView(EndpointsView):
+    @extend_schema(operation_id="listWebhookEndpoints", responses={200: _answer("`{endpoints}`")})
     def get(self, request: Request) -> Response:
         found = selectors.endpoint_list(app=self.app(request))
         return Response({"endpoints": [endpoint_to_wire(e) for e in found]})
 
+    @extend_schema(
+        operation_id="createWebhookEndpoint",
+        request=serializers.CreateEndpointBody,
+        responses={201: _answer("`{endpoint, secret?}`: the secret is shown once.")},
+    )
     def post(self, request: Request) -> Response:
         body = parsed(serializers.CreateEndpointBody, request.data)
         endpoint, secret = endpoints.webhook_endpoint_create(
@@ -58,10 +72,21 @@ class EndpointListView(EndpointsView):
 
 @extend_schema(tags=[TAG])
 class EndpointView(EndpointsView):
+    @extend_schema(
+        operation_id="getWebhookEndpoint",
+        parameters=[ENDPOINT_ID],
+        responses={200: _answer("`{endpoint}`")},
+    )
     def get(self, request: Request, endpoint_id: str) -> Response:
         endpoint = endpoints.endpoint_get(endpoint_id, app=self.app(request))
         return Response({"endpoint": endpoint_to_wire(endpoint)})
 
+    @extend_schema(
+        operation_id="updateWebhookEndpoint",
+        parameters=[ENDPOINT_ID],
+        request=serializers.EndpointBody,
+        responses={200: _answer("`{endpoint}`")},
+    )
     def patch(self, request: Request, endpoint_id: str) -> Response:
         body = parsed(serializers.EndpointBody, request.data)
         endpoint = endpoints.webhook_endpoint_update(
@@ -74,6 +99,11 @@ class EndpointView(EndpointsView):
         )
         return Response({"endpoint": endpoint_to_wire(endpoint)})
 
+    @extend_schema(
+        operation_id="deleteWebhookEndpoint",
+        parameters=[ENDPOINT_ID],
+        responses={200: _answer("Always `{}`.")},
+    )
     def delete(self, request: Request, endpoint_id: str) -> Response:
         endpoints.webhook_endpoint_delete(endpoint_id, app=self.app(request))
         return self.done()
@@ -81,6 +111,12 @@ class EndpointView(EndpointsView):
 
 @extend_schema(tags=[TAG])
 class RotateSecretView(EndpointsView):
+    @extend_schema(
+        operation_id="rotateWebhookSecret",
+        parameters=[ENDPOINT_ID],
+        request=None,
+        responses={200: _answer("`{endpoint, secret}`: the new secret, shown once.")},
+    )
     def post(self, request: Request, endpoint_id: str) -> Response:
         endpoint, secret = endpoints.webhook_endpoint_rotate_secret(
             endpoint_id, app=self.app(request)
@@ -90,6 +126,11 @@ class RotateSecretView(EndpointsView):
 
 @extend_schema(tags=[TAG])
 class DeliveriesView(EndpointsView):
+    @extend_schema(
+        operation_id="listWebhookDeliveries",
+        parameters=[ENDPOINT_ID, serializers.DeliveriesQuery],
+        responses={200: _answer("`{deliveries, pagingMetadata}`")},
+    )
     def get(self, request: Request, endpoint_id: str) -> Response:
         query = parsed(serializers.DeliveriesQuery, request.query_params.dict())
         endpoint = endpoints.endpoint_get(endpoint_id, app=self.app(request))
@@ -115,6 +156,12 @@ class DeliveriesView(EndpointsView):
 
 @extend_schema(tags=[TAG])
 class ReplayView(EndpointsView):
+    @extend_schema(
+        operation_id="replayWebhookEvents",
+        parameters=[ENDPOINT_ID],
+        request=serializers.ReplayBody,
+        responses={200: _answer("`{queued}`: how many deliveries were queued.")},
+    )
     def post(self, request: Request, endpoint_id: str) -> Response:
         body = parsed(serializers.ReplayBody, request.data)
         queued = replay.webhook_replay(
@@ -136,5 +183,6 @@ class JwksView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(operation_id="getWebhookJwks", responses={200: _answer("A JWK Set.")})
     def get(self, request: Request) -> Response:
         return Response(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
