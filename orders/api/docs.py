@@ -131,6 +131,17 @@ def _list_of(name: str, key: str) -> OpenApiResponse:
 PAYMENTS = _list_of("PaymentsReply", "payments")
 INVOICES = _list_of("InvoicesReply", "invoices")
 TIMELINE = _list_of("TimelineReply", "timeline")
+CREDIT_NOTES = _list_of("CreditNotesReply", "creditNotes")
+REFUND = OpenApiResponse(
+    _object(
+        "RefundReply",
+        {
+            "creditNote": serializers.JSONField(help_text="The credit note written."),
+            "payment": serializers.JSONField(help_text="The payment, with its refund status."),
+            "order": _order_field(),
+        },
+    )
+)
 
 _ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,

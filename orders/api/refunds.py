@@ -5,6 +5,8 @@ The views parse, call ``orders.services.refunds.payment_refund`` or a selector, 
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,8 +14,9 @@ from rest_framework.response import Response
 from accounts import scopes
 from config.api import parsed
 from orders import actions, selectors
+from orders.api import docs
 from orders.api.base import WixView
-from orders.api.v1 import OrderRecordsView
+from orders.api.v1 import TAG, OrderRecordsView
 from orders.services.refunds import payment_refund
 from orders.wire import credit_note_to_wire, order_to_wire, payment_to_wire
 
@@ -27,10 +30,25 @@ class RefundRequest(serializers.Serializer):
     endOrder = serializers.BooleanField(required=False, default=False)  # noqa: N815
 
 
+PAYMENT_ID = OpenApiParameter(
+    "payment_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The payment's `id` (from `GET /api/v1/orders/{id}/payments`).",
+)
+
+
 class PaymentRefundView(WixView):
     required_scopes = scopes.MANAGE_ORDERS
     declared_actions = (actions.END_NOW,)
 
+    @extend_schema(
+        operation_id="refundPayment",
+        tags=[TAG],
+        parameters=[PAYMENT_ID],
+        request=RefundRequest,
+        responses=docs.reply(docs.REFUND),
+    )
     def post(self, request: Request, payment_id: str) -> Response:
         data = parsed(RefundRequest, request.data)
         refunded = payment_refund(
@@ -49,6 +67,14 @@ class PaymentRefundView(WixView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="getOrderCreditNotes",
+        tags=[TAG],
+        parameters=[docs.ORDER_ID],
+        responses=docs.reply(docs.CREDIT_NOTES),
+    )
+)
 class OrderCreditNotesView(OrderRecordsView):
     key = "creditNotes"
     select = staticmethod(selectors.order_credit_notes)
