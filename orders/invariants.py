@@ -27,7 +27,15 @@ from django.db.models import (
     Sum,
 )
 
-from orders.models import Invoice, Order, OrderStatus, PausePeriod, Payment, PricingModel
+from orders.models import (
+    CreditNote,
+    Invoice,
+    Order,
+    OrderStatus,
+    PausePeriod,
+    Payment,
+    PricingModel,
+)
 from orders.models.invoice import InvoiceNumber
 
 BATCH_SIZE = 10_000
@@ -52,6 +60,7 @@ def findings(
         yield from statuses_and_schedule(batch, now=now, grace=grace)
         yield from pause_periods(batch, ids)
         yield from payments_within_invoices(ids)
+        yield from credit_notes_within_payments(ids)
     yield from invoice_numbers(batch_size)
 
 
@@ -200,6 +209,23 @@ def payments_within_invoices(ids: IdRange) -> Iterator[Finding]:
             "payments",
             order_id,
             f"invoice {number} has {paid} {currency} paid of a {total} {currency} total",
+        )
+
+
+def credit_notes_within_payments(ids: IdRange) -> Iterator[Finding]:
+    """No payment is refunded more than it paid, over all its credit notes."""
+    wrong = (
+        CreditNote.objects.filter(ids.of("order_id"))
+        .values("payment_id")
+        .annotate(refunded=Sum("amount"))
+        .filter(refunded__gt=F("payment__amount"))
+        .values_list("order_id", "payment__transaction_id", "refunded", "payment__amount")
+    )
+    for order_id, transaction_id, refunded, paid in wrong:
+        yield Finding(
+            "credit-notes",
+            order_id,
+            f"payment {transaction_id} has {refunded} refunded of {paid} paid",
         )
 
 

@@ -11,10 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.actors import Actor
-from orders.models import Invoice, Order, OrderEvent, Payment
+from orders.models import CreditNote, Invoice, Order, OrderEvent, Payment
 from orders.services import lifecycle
 from orders.services.checkout import order_create_offline, order_create_online
 from orders.services.clock import clock_run
+from orders.services.refunds import payment_refund
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,17 @@ def test_an_invoice_paid_beyond_its_total_is_reported(orders, clock):
     code, out = doctor()
     assert code == 1
     assert f"payments: order {order.pk}: invoice {invoice.number} has" in out
+
+
+def test_a_payment_refunded_beyond_what_it_paid_is_reported(orders):
+    # given a refund written by the service, then inflated by hand
+    order = orders["active"]
+    payment = Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).first()
+    payment_refund(payment_id=str(payment.pk), actor=OWNER, reason="OTHER", amount="1.00")
+    assert doctor()[0] == 0
+    CreditNote.objects.filter(payment=payment).update(amount=payment.amount + 1)
+    # when
+    code, out = doctor()
+    # then
+    assert code == 1
+    assert f"credit-notes: order {order.pk}: payment {payment.transaction_id} has" in out

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Check every order for the invariants the services keep (gap-free event sequences "
         "and invoice numbers, status consistent with dates, everything due scheduled, one "
-        "open pause period per paused order, payments within invoices). Prints each problem "
+        "open pause period per paused order, payments within invoices, refunds within payments). Prints each problem "
         "with its order id; exits 1 when there is any."
     )
 
