@@ -14,8 +14,8 @@ class Command(BaseCommand):
     help = (
         "Check every order for the invariants the services keep (gap-free event sequences "
         "and invoice numbers, status consistent with dates, everything due scheduled, one "
-        "open pause period per paused order, payments within invoices, refunds within payments). Prints each problem "
-        "with its order id; exits 1 when there is any."
+        "open pause period per paused order, payments within invoices, refunds within "
+        "payments). Prints each problem with its order id; exits 1 when there is any."
     )
 
     def add_arguments(self, parser):
