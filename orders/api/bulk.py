@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from accounts import scopes
 from config.api import application_error, parsed
+from config.fields import StrictBooleanField
 from orders import selectors
 from orders.api import docs
 from orders.api.base import WixView
@@ -27,7 +28,7 @@ TAG = "Tally v1"
 
 class BulkBody(serializers.Serializer):
     ids = serializers.ListField(child=Guid(), min_length=1, max_length=order_bulk.MAX_BULK)
-    returnFullEntity = serializers.BooleanField(required=False, default=False)
+    returnFullEntity = StrictBooleanField(required=False, default=False)
 
 
 def bulk_reply(result: order_bulk.BulkResult, *, full: bool) -> dict[str, Any]:

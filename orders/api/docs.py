@@ -100,12 +100,22 @@ AVAILABLE_ACTIONS = OpenApiResponse(
 )
 PLAN_DOC = "A plan of the Wix Pricing Plans v2 plans API (`Plan`, or `PublicPlan` on public calls)."
 PLAN = OpenApiResponse(_object("PlanReply", {"plan": serializers.JSONField(help_text=PLAN_DOC)}))
+# The plans package's PagingMetadataV2: offset paging, without the orders list's hasNext.
+PLAN_PAGING = _object(
+    "PlanPagingMetadata",
+    {
+        "count": serializers.IntegerField(),
+        "offset": serializers.IntegerField(),
+        "total": serializers.IntegerField(required=False),
+        "tooManyToCount": serializers.BooleanField(),
+    },
+)
 PLAN_LIST = OpenApiResponse(
     _object(
         "PlanListReply",
         {
             "plans": serializers.ListField(child=serializers.JSONField(help_text=PLAN_DOC)),
-            "pagingMetadata": PAGING,
+            "pagingMetadata": PLAN_PAGING,
         },
     )
 )
@@ -114,7 +124,9 @@ PLAN_QUERY = _object(
     "PlanQueryBody",
     {
         "query": serializers.JSONField(
-            help_text="`{filter, sort, paging}` in the Wix query language."
+            required=False,
+            help_text="`{filter, sort, paging}` in the Wix query language; absent: every "
+            "public plan, first page.",
         )
     },
 )

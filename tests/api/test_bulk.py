@@ -27,6 +27,16 @@ def two_active(monthly, member, clock):
     return [offline(monthly, member), offline(monthly, member)]
 
 
+@pytest.mark.parametrize("flag", [0, 1, "true"])
+def test_return_full_entity_is_a_json_boolean_only(api, app_token, two_active, flag):
+    ids = [str(o.id) for o in two_active]
+    reply = api.post(BULK + "pause", {"ids": ids, "returnFullEntity": flag}, token=app_token)
+    assert reply.status == 400
+    violations = reply.body["details"]["validationError"]["fieldViolations"]
+    assert [v["field"] for v in violations] == ["returnFullEntity"]
+    assert not Order.objects.filter(status="PAUSED").exists()
+
+
 def test_bulk_pause_pauses_each_order_and_reports_each_result(api, app_token, two_active):
     ids = [str(o.id) for o in two_active]
     # when

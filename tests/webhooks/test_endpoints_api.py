@@ -60,6 +60,8 @@ def test_standard_webhooks_secret_is_shown_once(api, hook_app, receiver):
         ({"url": HOOK, "format": "xml"}, "format"),
         ({"url": HOOK, "description": "x" * 501}, "description"),
         ({"url": HOOK, "enabled": "maybe"}, "enabled"),
+        ({"url": HOOK, "enabled": "true"}, "enabled"),  # booleans only as JSON true/false
+        ({"url": HOOK, "enabled": 1}, "enabled"),
         ({"url": HOOK, "eventTypes": "all"}, "eventTypes"),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.fields import StrictBooleanField
 from orders.api.serializers import Guid, Timestamp, enum
 from webhooks.models import Delivery, Endpoint
 
@@ -17,13 +18,13 @@ class EndpointBody(serializers.Serializer):
         child=serializers.CharField(allow_blank=True), required=False, max_length=50
     )
     description = serializers.CharField(required=False, allow_blank=True, max_length=4096)
-    enabled = serializers.BooleanField(required=False)
+    enabled = StrictBooleanField(required=False)
 
 
 class CreateEndpointBody(EndpointBody):
     url = serializers.CharField(allow_blank=True, max_length=4096)
     format = serializers.CharField(required=False, default=Endpoint.Format.WIX)
-    enabled = serializers.BooleanField(required=False, default=True)
+    enabled = StrictBooleanField(required=False, default=True)
 
 
 class DeliveriesQuery(serializers.Serializer):
