@@ -1,8 +1,8 @@
 """Emails to members: which kinds the owner sends, and which were sent (once each).
 
-``SentEmail`` is the claim: one row per (order, kind, cycle), inserted in the transaction
-that sends the message, under a unique constraint. A second worker, or the same one after a
-restart, cannot insert it again, so no message goes out twice.
+``SentEmail`` is the claim: one row per (order, kind, cycle, retry attempt), inserted in the
+transaction that sends the message, under a unique constraint. A second worker, or the same
+one after a restart, cannot insert it again, so no message goes out twice.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class SentEmail(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=32, choices=EmailKind.choices)
     cycle = models.PositiveIntegerField(default=0)
+    # Which automatic retry of a renewal it tells of (dunning): each declined try is told;
+    # 0 for everything else, so a member retrying by hand is told once.
+    attempt = models.PositiveSmallIntegerField(default=0)
     to = models.EmailField(blank=True)
     skipped = models.BooleanField(default=False)
     event = models.UUIDField(null=True, blank=True, help_text="The outbox event that caused it.")
@@ -52,7 +55,8 @@ class SentEmail(models.Model):
         ordering = ["-sent_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "kind", "cycle"], name="one_email_per_order_kind_cycle"
+                fields=["order", "kind", "cycle", "attempt"],
+                name="one_email_per_order_kind_cycle_attempt",
             )
         ]
 

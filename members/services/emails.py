@@ -9,11 +9,11 @@ Two sources, both read by ``member_emails_job`` on each worker tick:
 * due dates: 7 days before each charge a renewal reminder, 7 days before a trial ends a
   trial-ending notice (checked once a minute).
 
-At most once per order, kind and cycle: each send first inserts its ``SentEmail`` claim, in
-the same transaction as the send, under a unique constraint. Two workers, or one restarted,
-cannot both insert it; a send that fails rolls its claim back and is tried again next tick.
-A kind the owner turned off is claimed as skipped. Events are read once they are
-``SETTLE`` old, so a change still committing is not passed by the cursor.
+At most once per order, kind, cycle (and dunning try): each send first inserts its
+``SentEmail`` claim, in the same transaction as the send, under a unique constraint. Two
+workers, or one restarted, cannot both insert it; a send that fails rolls its claim back and
+is tried again next tick. A kind the owner turned off is claimed as skipped. Events are read
+once they are ``SETTLE`` old, so a change still committing is not passed by the cursor.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Due:
     kind: str
     cycle: int
     event_id: Any = None
+    attempt: int = 0  # the dunning try a "payment failed" tells of; 0 otherwise
 
 
 def member_emails_job() -> int:
@@ -115,14 +116,18 @@ def _dues_of(events: list[OrderEvent]) -> list[Due]:
         order = orders.get(event.order_id)
         if order is None:
             continue
-        kind = DIRECT.get(event.slug) or actions.get((event.order_id, event.created_date))
+        kind, attempt = DIRECT.get(event.slug), 0
+        if kind is None:
+            kind, attempt = actions.get((event.order_id, event.created_date), (None, 0))
         if kind is not None:
-            dues.append(Due(order, kind, _cycle_of(order, kind), event.id))
+            dues.append(Due(order, kind, _cycle_of(order, kind), event.id, attempt))
     return dues
 
 
-def _timeline_actions(events: list[OrderEvent]) -> dict[tuple, str]:
-    """(order id, moment) -> email kind, from the timeline entries of the same changes."""
+def _timeline_actions(events: list[OrderEvent]) -> dict[tuple, tuple[str, int]]:
+    """(order id, moment) -> (email kind, dunning try), from the timeline entries of the same
+    changes. Each automatic retry of a renewal is its own email; a failure without a try
+    number (a member paying by hand) is told once per cycle."""
     wanted = [e for e in events if e.slug in ("updated", "canceled")]
     if not wanted:
         return {}
@@ -133,12 +138,13 @@ def _timeline_actions(events: list[OrderEvent]) -> dict[tuple, str]:
     ).values_list("order_id", "at", "action", "data")
     kinds: dict[tuple[Any, ...], str] = {}
     for order_id, at, action, data in entries:
+        data = data or {}
         if action == "cancellation_undone":
-            kinds[(order_id, at)] = EmailKind.CANCELLATION_UNDONE
+            kinds[(order_id, at)] = (EmailKind.CANCELLATION_UNDONE, 0)
         elif action == "payment_failed" or (
-            action == "canceled" and (data or {}).get("cause") == CancellationCause.PAYMENT_FAILURE
+            action == "canceled" and data.get("cause") == CancellationCause.PAYMENT_FAILURE
         ):
-            kinds[(order_id, at)] = EmailKind.PAYMENT_FAILED
+            kinds[(order_id, at)] = (EmailKind.PAYMENT_FAILED, int(data.get("try") or 0))
     return kinds
 
 
@@ -214,6 +220,7 @@ def _deliver(due: Due) -> int:
                 order=order,
                 kind=due.kind,
                 cycle=due.cycle,
+                attempt=due.attempt,
                 to=order.buyer.email or "",
                 skipped=message is None,
                 event=due.event_id,

@@ -195,3 +195,23 @@ def test_no_charge_reminder_for_an_offline_order(clock, member, monthly, mailout
 def test_the_owner_finds_every_kind_listed_to_turn_off():
     listed = set(EmailSetting.objects.values_list("kind", flat=True))
     assert listed == set(EmailKind.values)
+
+
+def test_each_declined_retry_of_a_renewal_is_told(clock, member_factory, monthly, mailoutbox):
+    # given a paid order whose card is declined from its first renewal on
+    buyer = member_factory("dora", email="dora+decline@example.com")
+    order = bought(buyer, monthly)
+    renewal = Order.objects.get(pk=order.pk).next_transition_at
+    # when the renewal and its first retry (a day later) are both declined
+    clock.set(renewal)
+    clock_run()
+    run_job(clock)
+    clock.set(renewal + timedelta(days=1))
+    clock_run()
+    run_job(clock)
+    run_job(clock)  # a second tick, or another worker, tells nothing more
+    # then the member heard of each try
+    failed = [k for k in kinds(mailoutbox) if "failed" in k]
+    assert len(failed) == 2
+    tries = SentEmail.objects.filter(order=order, kind=EmailKind.PAYMENT_FAILED)
+    assert sorted(tries.values_list("attempt", flat=True)) == [1, 2]
