@@ -116,10 +116,11 @@ def _dues_of(events: list[OrderEvent]) -> list[Due]:
         order = orders.get(event.order_id)
         if order is None:
             continue
-        kind, attempt = DIRECT.get(event.slug), 0
-        if kind is None:
-            kind, attempt = actions.get((event.order_id, event.created_date), (None, 0))
-        if kind is not None:
+        direct = DIRECT.get(event.slug)
+        kind, attempt = (
+            (direct, 0) if direct else actions.get((event.order_id, event.created_date), ("", 0))
+        )
+        if kind:
             dues.append(Due(order, kind, _cycle_of(order, kind), event.id, attempt))
     return dues
 
@@ -136,7 +137,7 @@ def _timeline_actions(events: list[OrderEvent]) -> dict[tuple, tuple[str, int]]:
         at__in={e.created_date for e in wanted},
         action__in=TIMELINE_ACTIONS,
     ).values_list("order_id", "at", "action", "data")
-    kinds: dict[tuple[Any, ...], str] = {}
+    kinds: dict[tuple[Any, ...], tuple[str, int]] = {}
     for order_id, at, action, data in entries:
         data = data or {}
         if action == "cancellation_undone":
