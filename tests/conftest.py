@@ -217,6 +217,11 @@ def api(live_server) -> HttpClient:
     return HttpClient(live_server.url)
 
 
+# Browser assertions wait up to 15 s (Playwright's default is 5 s): CI shares two cores
+# between the browser, the live server and the database.
+expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
