@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in the main thread; Django would then refuse ORM
 # calls from tests. Test-only: never set in the app's settings.
