@@ -44,6 +44,8 @@
     clearTimeout(timer);
     timer = setTimeout(refresh, 250);
   });
+  // A code typed (or filled in by the browser) before this script ran gets its price too.
+  if (input.value.trim()) refresh();
 
   // A second click while the first is on its way would send the same form again (the server
   // makes one order of it either way); disabling the button saves the round trip.
