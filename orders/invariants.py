@@ -27,6 +27,7 @@ from django.db.models import (
     Sum,
 )
 
+from orders.dashboard import running
 from orders.models import (
     CreditNote,
     Invoice,
@@ -61,7 +62,9 @@ def findings(
         yield from pause_periods(batch, ids)
         yield from payments_within_invoices(ids)
         yield from credit_notes_within_payments(ids)
+        yield from payment_plan_names(ids)
     yield from invoice_numbers(batch_size)
+    yield from running_figures()
 
 
 @dataclass(frozen=True)
@@ -264,3 +267,24 @@ def _number_gaps(batch_size: int) -> Iterator[Finding]:
         if len(rows) < batch_size:
             return
         after = rows[-1][0]
+
+
+def payment_plan_names(ids: IdRange) -> Iterator[Finding]:
+    """A payment carries its order's plan name (revenue per plan reads it)."""
+    wrong = (
+        Payment.objects.filter(ids.of("order_id"))
+        .exclude(plan_name=F("order__plan_name"))
+        .values_list("order_id", "transaction_id", "plan_name")
+    )
+    for order_id, transaction_id, plan_name in wrong:
+        yield Finding(
+            "payment-plan-names",
+            order_id,
+            f"payment {transaction_id} says plan {plan_name!r}, not its order's",
+        )
+
+
+def running_figures() -> Iterator[Finding]:
+    """The running figures the dashboard reads equal a count from the orders."""
+    for detail in running.differences():
+        yield Finding("running-figures", None, detail)

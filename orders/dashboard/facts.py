@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from orders.dashboard import running
 from orders.dashboard.periods import Period
 from orders.models import CLOSED, Order, OrderStatus, Payment
 
@@ -158,10 +159,11 @@ def _members(periods: list[Period]) -> dict[date, dict]:
 
 
 def _revenue(periods: list[Period]) -> dict[date, dict]:
-    """Successful payments per currency and plan (as bought) in each month."""
+    """Successful payments per currency and plan (as bought) in each month, from the payments'
+    own columns (an index-only scan of ``payment_revenue_idx`` on PostgreSQL)."""
     rows = (
         Payment.objects.filter(_window("created_date", periods), status=Payment.Status.SUCCEEDED)
-        .values("currency", "order__plan_name")
+        .values("currency", "plan_name")
         .annotate(
             **{
                 f"v{i}": Sum("amount", filter=_between("created_date", p))
@@ -175,7 +177,7 @@ def _revenue(periods: list[Period]) -> dict[date, dict]:
         for i, p in enumerate(periods):
             if row[f"v{i}"]:
                 by_plan = facts[p.start]["revenue"].setdefault(row["currency"], {})
-                by_plan[row["order__plan_name"]] = str(row[f"v{i}"])
+                by_plan[row["plan_name"]] = str(row[f"v{i}"])
     return facts
 
 
@@ -209,45 +211,39 @@ def trials(periods: list[Period], lengths: list[int], at: datetime) -> dict[date
     }
 
 
-# ---- now: what is running, read from one narrow index ------------------------------------
-
-RUNNING = [OrderStatus.ACTIVE, OrderStatus.PAUSED]
+# ---- now: what is running, from the figures the database keeps ---------------------------
 
 
 def now_facts() -> dict:
     """What is running now: orders, members, and the recurring revenue.
 
     Running now is ACTIVE or PAUSED: the clock moves an order out of these when its term ends,
-    so this is "in its term now" without comparing dates, and a running order is past its free
-    trial once its cycle index is 1 or more. On PostgreSQL both queries are index-only scans of
-    ``order_running_idx`` (a partial index over the running orders holding exactly these
-    columns; migration 0007), so they read a narrow index instead of every order.
+    so this is "in its term now" without comparing dates, and a running subscription is past
+    its free trial once its cycle index is 1 or more. The counts and sums are kept by the
+    database (``orders.dashboard.running``), so this reads a few dozen rows, not every running
+    order; only the subscriptions still in their trial are read from the orders, to leave them
+    out of the recurring revenue.
     """
-    running = Order.objects.filter(status__in=RUNNING)
-    rows = (
-        running.values("status", "currency", "duration_unit", "duration_count", "pricing_model")
-        .annotate(
-            n=Count("pk"),
-            mrr=Sum("total", filter=Q(pricing_model=SUBSCRIPTION, current_cycle_index__gte=1)),
-        )
-        .order_by()
-    )
-    mrr: dict[str, Decimal] = defaultdict(Decimal)
+    figures = running.maintained()
+    by_cycle: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
     active = subscriptions = paused = 0
-    for row in rows:
-        active += row["n"]
-        if row["status"] == OrderStatus.PAUSED:
-            paused += row["n"]
-        if row["pricing_model"] == SUBSCRIPTION:
-            subscriptions += row["n"]
-        if row["mrr"]:
-            share = monthly_share(row["duration_unit"], row["duration_count"])
-            mrr[row["currency"]] += row["mrr"] / share
-    members = running.values("buyer_id").distinct().count()
+    for (status, currency, unit, count, model), (n, total) in figures.totals.items():
+        active += n
+        if status == OrderStatus.PAUSED:
+            paused += n
+        if model == SUBSCRIPTION:
+            subscriptions += n
+            by_cycle[(currency, unit, count)] += total
+    for cycle, total in running.in_trial().items():
+        by_cycle[cycle] -= total
+    mrr: dict[str, Decimal] = defaultdict(Decimal)
+    for (currency, unit, count), total in by_cycle.items():
+        if total:
+            mrr[currency] += total / monthly_share(unit, count)
     return {
         "mrr": {c: str(amount) for c, amount in sorted(mrr.items())},
         "subs_end": subscriptions,
-        "members": members,
+        "members": figures.members,
         "active_end": active,
         "paused": paused,
     }

@@ -23,6 +23,7 @@ from orders.models.order import (
     PaymentStatus,
 )
 from orders.models.payment_attempt import PaymentAttempt, TestProviderRecord
+from orders.models.running import RunningChange, RunningMember, RunningTotal
 
 __all__ = [
     "CLOSED",
@@ -52,6 +53,9 @@ __all__ = [
     "Plan",
     "PricingModel",
     "RefundReason",
+    "RunningChange",
+    "RunningMember",
+    "RunningTotal",
     "TaxSetting",
     "TestProviderRecord",
 ]

@@ -118,6 +118,7 @@ def payment_record(
         method=method,
         failure_reason=failure_reason[:200],
         created_date=changes.at,
+        plan_name=invoice.order.plan_name,
     )
     changes.payments.append(payment)
     return payment

@@ -76,6 +76,7 @@ def invoice_for(db):
                 status="SUCCEEDED",
                 method="TEST",
                 created_date=paid_at,
+                plan_name=order.plan_name,
             )
         return invoice
 

@@ -9,9 +9,19 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from accounts.actors import Actor
-from orders.models import CreditNote, Invoice, Order, OrderEvent, Payment
+from orders.dashboard import running
+from orders.models import (
+    CreditNote,
+    Invoice,
+    Order,
+    OrderEvent,
+    Payment,
+    RunningMember,
+    RunningTotal,
+)
 from orders.services import lifecycle
 from orders.services.checkout import order_create_offline, order_create_online
 from orders.services.clock import clock_run
@@ -155,3 +165,24 @@ def test_a_payment_refunded_beyond_what_it_paid_is_reported(orders):
     # then
     assert code == 1
     assert f"credit-notes: order {order.pk}: payment {payment.transaction_id} has" in out
+
+
+def test_kept_running_figures_that_disagree_with_the_orders_are_reported(orders):
+    running.fold()
+    RunningTotal.objects.filter(status="ACTIVE").update(orders=F("orders") + 1)
+    RunningMember.objects.all().delete()
+    code, out = doctor()
+    assert code == 1
+    active = "ACTIVE EUR MONTH 1 SUBSCRIPTION"
+    kept = "kept 2 orders totalling 10.000, counted 1"
+    assert f"running-figures: all orders: {active}: {kept}" in out
+    assert "members with a running order: kept 0, counted 2" in out
+
+
+def test_a_payment_naming_another_plan_is_reported(orders):
+    payment = Payment.objects.filter(order=orders["active"]).first()
+    Payment.objects.filter(pk=payment.pk).update(plan_name="Gold")
+    code, out = doctor()
+    assert code == 1
+    order = orders["active"].pk
+    assert f"payment-plan-names: order {order}: payment {payment.transaction_id}" in out
