@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from accounts.actors import Actor
@@ -124,21 +124,20 @@ class TestPaymentProvider:
         )
 
     def charge_many(self, requests: list[ChargeRequest]) -> list[tuple[str, str]]:
-        """Many renewals in two statements (the clock's batches); same answers as ``charge``."""
-        records = [
-            TestProviderRecord(
-                idempotency_key=r.idempotency_key,
-                kind=TestProviderRecord.Kind.CHARGE,
-                amount=r.invoice.total,
-                currency=r.invoice.currency,
-                status=(answer := self.decide(order=r.order, details=None))[0],
-                failure_reason=answer[1],
-                created_date=clock.now(),
+        """Many renewals at once (the clock's batches); same answers as ``charge``."""
+        now = clock.now()
+        rows = [
+            (
+                r.idempotency_key,
+                TestProviderRecord.Kind.CHARGE,
+                r.invoice.total,
+                r.invoice.currency,
+                *self.decide(order=r.order, details=None),
+                now,
             )
             for r in requests
         ]
-        TestProviderRecord.objects.bulk_create(records, ignore_conflicts=True)
-        known = self._answers([r.idempotency_key for r in requests])
+        known = self._remember_rows(rows)
         return [known[r.idempotency_key] for r in requests]
 
     def lookup(self, idempotency_key: str) -> tuple[str, str] | None:
@@ -167,21 +166,47 @@ class TestPaymentProvider:
         self, key: str, kind: str, amount: Decimal, currency: str, status: str, reason: str
     ) -> tuple[str, str]:
         """The first answer given for ``key`` (two callers with one key: one record wins)."""
-        TestProviderRecord.objects.bulk_create(
-            [
-                TestProviderRecord(
-                    idempotency_key=key,
-                    kind=kind,
-                    amount=amount,
-                    currency=currency,
-                    status=status,
-                    failure_reason=reason[:200],
-                    created_date=clock.now(),
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        return self._answers([key])[key]
+        return self._remember_rows([(key, kind, amount, currency, status, reason, clock.now())])[
+            key
+        ]
+
+    def _remember_rows(self, rows: list[tuple]) -> dict[str, tuple[str, str]]:
+        """Store ``rows`` (in ``RECORD_COLUMNS`` order) whose key is new; answer each key with
+        its first answer. On PostgreSQL one statement, which answers the keys it stored; only
+        keys given before are read again."""
+        rows = [(*row[:5], row[5][:200], row[6]) for row in rows]
+        if not rows:
+            return {}
+        if connection.vendor != "postgresql":
+            fields = [dict(zip(RECORD_COLUMNS, row, strict=True)) for row in rows]
+            records = [TestProviderRecord(**f) for f in fields]
+            TestProviderRecord.objects.bulk_create(records, ignore_conflicts=True)
+            return self._answers([r[0] for r in rows])
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_SQL, [list(column) for column in zip(*rows, strict=True)])
+            known = {key: (status, reason) for key, status, reason in cursor.fetchall()}
+        repeated = [r[0] for r in rows if r[0] not in known]
+        if repeated:
+            known.update(self._answers(repeated))
+        return known
+
+
+RECORD_COLUMNS = (
+    "idempotency_key",
+    "kind",
+    "amount",
+    "currency",
+    "status",
+    "failure_reason",
+    "created_date",
+)
+_RECORD_SQL = (
+    f"INSERT INTO {TestProviderRecord._meta.db_table} ({', '.join(RECORD_COLUMNS)}) "
+    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::numeric[], %s::varchar[], "
+    "%s::varchar[], %s::varchar[], %s::timestamptz[]) "
+    "ON CONFLICT (idempotency_key) DO NOTHING "
+    "RETURNING idempotency_key, status, failure_reason"
+)
 
 
 class CrashingTestPaymentProvider(TestPaymentProvider):
