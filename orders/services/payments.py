@@ -4,10 +4,9 @@ A provider charges an invoice and answers SUCCEEDED or FAILED (with a reason); t
 it for renewals, and ``invoice_pay`` for a buyer paying by hand with the payment ``details``
 the provider's form collected. The built-in ``TestPaymentProvider`` moves no money. Given a
 card number it answers as card networks' test cards do (``4242 4242 4242 4242`` approved,
-``4000 0000 0000 0002`` declined); without one (renewals) it approves every charge, except
-for buyers whose e-mail address has ``+decline`` before the ``@``, so a failing renewal can be
-tried by hand. ``settings.TALLY_PAYMENT_PROVIDER``
-(a dotted path) selects another provider.
+``4000 0000 0000 0002`` declined); without one (renewals, refunds) it approves, except for
+buyers whose e-mail address has ``+decline`` before the ``@``, so a failing renewal or refund
+can be tried. ``settings.TALLY_PAYMENT_PROVIDER`` (a dotted path) selects another provider.
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ from orders.services.lifecycle import order_locked
 
 DEFAULT_PROVIDER = "orders.services.payments.TestPaymentProvider"
 DECLINED = "The card was declined (test payment provider)."
+REFUND_DECLINED = "The refund was declined (test payment provider)."
 UNKNOWN_TEST_CARD = (
     "This is not a test card: use 4242 4242 4242 4242 (approved) or 4000 0000 0000 0002 (declined)."
 )
@@ -144,14 +144,11 @@ class TestPaymentProvider:
         return self._answers([idempotency_key]).get(idempotency_key)
 
     def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> tuple[str, str]:
-        return self._remember(
-            idempotency_key,
-            TestProviderRecord.Kind.REFUND,
-            amount,
-            payment.currency,
-            Payment.Status.SUCCEEDED,
-            "",
-        )
+        """Refunds succeed, except to ``+decline`` buyers (the card on file declines)."""
+        status, _ = self.decide(order=payment.order, details=None)
+        reason = REFUND_DECLINED if status == Payment.Status.FAILED else ""
+        kind = TestProviderRecord.Kind.REFUND
+        return self._remember(idempotency_key, kind, amount, payment.currency, status, reason)
 
     def _answers(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         rows = TestProviderRecord.objects.filter(idempotency_key__in=keys)
