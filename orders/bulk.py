@@ -108,6 +108,15 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> None
             copy.write("\n".join(lines) + "\n")
 
 
+def _column(field: models.Field, objs: Sequence[models.Model]) -> list:
+    """The values of ``field`` for an UPDATE: a plain field's attributes as they are (the
+    statement casts them to the column's type), any other through Django's conversion."""
+    if _plain(field):
+        attname = field.attname
+        return [getattr(o, attname) for o in objs]
+    return [_db_value(field, o) for o in objs]
+
+
 def update_many(
     model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]
 ) -> None:
@@ -122,7 +131,7 @@ def update_many(
     quote = connection.ops.quote_name
     table = model._meta.db_table
     arrays = [[pk.get_db_prep_save(o.pk, connection) for o in objs]]
-    arrays += [[_db_value(f, o) for o in objs] for f in fields]
+    arrays += [_column(f, objs) for f in fields]
     casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in (pk, *fields))
     names_sql = ", ".join(quote(f.column) for f in (pk, *fields))
     sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)

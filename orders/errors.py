@@ -17,6 +17,7 @@ __all__ = [
     "BuyingForAnother",
     "CouponError",
     "FieldError",
+    "CreditNoteNotFound",
     "IllegalTransition",
     "InvalidStartDate",
     "MemberNotFound",
@@ -27,6 +28,7 @@ __all__ = [
     "PaymentNotFound",
     "PlanNotFound",
     "PurchaseLimitReached",
+    "RefundNotRetryable",
     "RefundRefused",
     "TRANSITION_CODES",
 ]
@@ -50,6 +52,19 @@ class PaymentNotFound(NotFoundError):
 class RefundRefused(ConflictError):
     code = "PAYMENT_NOT_REFUNDABLE"
     message = "Only a succeeded payment that is not refunded in full can be refunded."
+
+
+class CreditNoteNotFound(NotFoundError):
+    code = "CREDIT_NOTE_NOT_FOUND"
+    message = "No credit note with this id."
+
+
+class RefundNotRetryable(ConflictError):
+    code = "REFUND_NOT_RETRYABLE"
+    message = (
+        "Only a refund the provider declined, or one pending for more than 2 minutes, "
+        "can be tried again."
+    )
 
 
 class PlanNotFound(NotFoundError):

@@ -234,6 +234,10 @@ def credit_note_to_wire(note) -> dict[str, Any]:
         "amount": money(note.amount, note.currency),
         "currency": note.currency,
         "reason": note.reason,
+        # Refunded money only once SUCCEEDED; FAILED: declined, to be retried.
+        "refundStatus": note.refund_status,
+        "refundFailureReason": note.refund_failure_reason,
+        "refundTries": note.refund_tries,
         "lines": [
             {
                 "position": line.position,

@@ -168,11 +168,19 @@ class OrderAdmin(TitledListAdmin, admin.ModelAdmin):
                 wrap(self._refund),
                 name=f"{prefix}_refund",
             ),
+            path(
+                "credit-notes/<uuid:credit_note_id>/retry-refund/",
+                wrap(self._refund_retry),
+                name=f"{prefix}_refund_retry",
+            ),
             *super().get_urls(),
         ]
 
     def _refund(self, request, payment_id):
         return refund.refund_view(self, request, payment_id)
+
+    def _refund_retry(self, request, credit_note_id):
+        return refund.refund_retry_view(self, request, credit_note_id)
 
     def _price_preview(self, request):
         return offline.price_preview_view(self, request)

@@ -1,12 +1,14 @@
-"""Refund a payment from the admin: a form, a confirmation page, then ``payment_refund``.
+"""Refund a payment from the admin: a form, a confirmation page, then ``payment_refund``; and
+try a declined refund again (a confirmation page, then ``refund_retry``).
 
 The form only parses; the service decides (what is left, the currency's decimals, whether the
-payment can be refunded) and its refusals are shown on the form.
+payment can be refunded, whether a refund can be retried) and its refusals are shown.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,7 +17,7 @@ from django.urls import reverse
 from accounts.actors import Actor
 from config.errors import DomainError
 from orders.admin.display import money, order_label
-from orders.models import Payment, RefundReason
+from orders.models import CreditNote, Payment, RefundReason, RefundStatus
 
 
 class RefundForm(forms.Form):
@@ -39,11 +41,7 @@ def refund_view(model_admin, request, payment_id):
         if "confirm" in request.POST:
             refunded = _refund(request, form, payment)
             if refunded is not None:
-                note = refunded.credit_note
-                amount = money(note.amount, note.currency)
-                model_admin.message_user(request, f"Refunded {amount}: credit note {note.label}.")
-                url = reverse("admin:orders_order_change", args=[payment.order_id])
-                return HttpResponseRedirect(url)
+                return _told(model_admin, request, refunded.credit_note)
         else:
             confirming = True
     context = {
@@ -73,3 +71,53 @@ def _refund(request, form: RefundForm, payment: Payment):
     except DomainError as error:
         form.add_error(None, error.message)
         return None
+
+
+def _told(model_admin, request, note: CreditNote) -> HttpResponseRedirect:
+    """Back to the order, saying what became of the credit note's refund."""
+    amount = money(note.amount, note.currency)
+    if note.refund_status == RefundStatus.SUCCEEDED:
+        model_admin.message_user(request, f"Refunded {amount}: credit note {note.label}.")
+    elif note.refund_status == RefundStatus.FAILED:
+        model_admin.message_user(
+            request,
+            f"Credit note {note.label} issued, but the provider declined the refund of "
+            f"{amount} ({note.refund_failure_reason}). Retry it from the credit notes.",
+            level=messages.WARNING,
+        )
+    else:
+        model_admin.message_user(
+            request,
+            f"Credit note {note.label} issued; the provider's answer about the refund of "
+            f"{amount} is not known yet. Retry it from the credit notes in a few minutes.",
+            level=messages.WARNING,
+        )
+    return HttpResponseRedirect(reverse("admin:orders_order_change", args=[note.order_id]))
+
+
+def refund_retry_view(model_admin, request, credit_note_id):
+    """GET: the confirmation page; POST: the retry (refusals shown on the page)."""
+    from orders.services.refunds import refund_retry
+
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
+    note = CreditNote.objects.select_related("payment").filter(pk=credit_note_id).first()
+    if note is None:
+        raise Http404("No such credit note.")
+    error = ""
+    if request.method == "POST":
+        try:
+            refunded = refund_retry(credit_note_id=note.pk, actor=Actor.owner(request.user))
+        except DomainError as refused:
+            error = refused.message
+        else:
+            return _told(model_admin, request, refunded.credit_note)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Retry the refund of credit note {note.label}",
+        "opts": model_admin.opts,
+        "note": note,
+        "amount": money(note.amount, note.currency),
+        "error": error,
+    }
+    return TemplateResponse(request, "admin/orders/order/refund_retry.html", context)

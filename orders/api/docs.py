@@ -148,7 +148,9 @@ REFUND = OpenApiResponse(
     _object(
         "RefundReply",
         {
-            "creditNote": serializers.JSONField(help_text="The credit note written."),
+            "creditNote": serializers.JSONField(
+                help_text="The credit note, with its refund's status (refundStatus)."
+            ),
             "payment": serializers.JSONField(help_text="The payment, with its refund status."),
             "order": _order_field(),
         },

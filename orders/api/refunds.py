@@ -1,6 +1,7 @@
-"""POST /api/v1/payments/{id}/refund and GET /api/v1/orders/{id}/credit-notes.
+"""POST /api/v1/payments/{id}/refund, POST /api/v1/credit-notes/{id}/retry-refund and
+GET /api/v1/orders/{id}/credit-notes.
 
-The views parse, call ``orders.services.refunds.payment_refund`` or a selector, and render.
+The views parse, call ``orders.services.refunds`` or a selector, and render.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from orders import actions, selectors
 from orders.api import docs
 from orders.api.base import WixView
 from orders.api.v1 import TAG, OrderRecordsView
-from orders.services.refunds import payment_refund
+from orders.services.refunds import Refunded, payment_refund, refund_retry
 from orders.wire import credit_note_to_wire, order_to_wire, payment_to_wire
 
 
@@ -58,13 +59,40 @@ class PaymentRefundView(WixView):
             amount=data.get("amount"),
             end_order=data["endOrder"],
         )
-        return Response(
-            {
-                "creditNote": credit_note_to_wire(refunded.credit_note),
-                "payment": payment_to_wire(refunded.payment),
-                "order": order_to_wire(refunded.order),
-            }
-        )
+        return Response(refunded_to_wire(refunded))
+
+
+def refunded_to_wire(refunded: Refunded) -> dict:
+    return {
+        "creditNote": credit_note_to_wire(refunded.credit_note),
+        "payment": payment_to_wire(refunded.payment),
+        "order": order_to_wire(refunded.order),
+    }
+
+
+CREDIT_NOTE_ID = OpenApiParameter(
+    "credit_note_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The credit note's `id`.",
+)
+
+
+class RefundRetryView(WixView):
+    """Try a declined (or interrupted) refund again; the same answer as a refund."""
+
+    required_scopes = scopes.MANAGE_ORDERS
+
+    @extend_schema(
+        operation_id="retryRefund",
+        tags=[TAG],
+        parameters=[CREDIT_NOTE_ID],
+        request=None,
+        responses=docs.reply(docs.REFUND),
+    )
+    def post(self, request: Request, credit_note_id: str) -> Response:
+        refunded = refund_retry(credit_note_id=credit_note_id, actor=self.caller(request).actor)
+        return Response(refunded_to_wire(refunded))
 
 
 @extend_schema_view(

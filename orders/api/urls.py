@@ -77,6 +77,11 @@ api_v1 = [
         refunds.PaymentRefundView.as_view(),
         name="v1-payment-refund",
     ),
+    path(
+        "credit-notes/<str:credit_note_id>/retry-refund",
+        refunds.RefundRetryView.as_view(),
+        name="v1-credit-note-retry-refund",
+    ),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ from orders.models.credit_note import (
     CreditNoteLine,
     CreditNoteNumber,
     RefundReason,
+    RefundStatus,
 )
 from orders.models.dashboard import DashboardPeriod
 from orders.models.event import OrderEvent, OrderTimelineEntry
@@ -53,6 +54,7 @@ __all__ = [
     "Plan",
     "PricingModel",
     "RefundReason",
+    "RefundStatus",
     "RunningChange",
     "RunningMember",
     "RunningTotal",

@@ -32,7 +32,16 @@ class RefundReason(models.TextChoices):
     OTHER = "OTHER", "other"
 
 
+class RefundStatus(models.TextChoices):
+    PENDING = "PENDING", "pending (the provider's answer is not recorded yet)"
+    SUCCEEDED = "SUCCEEDED", "refunded"
+    FAILED = "FAILED", "failed (the provider declined; can be retried)"
+
+
 class CreditNote(models.Model):
+    """The document never changes once written; only the state of the provider's refund it
+    asks for (``refund_*``) does, as tries are made."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.PositiveBigIntegerField(unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="credit_notes")
@@ -41,9 +50,17 @@ class CreditNote(models.Model):
     amount = models.DecimalField(max_digits=13, decimal_places=3)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=24, choices=RefundReason.choices)
-    # The key the provider's refund was sent with (one refund per credit note).
+    # The key the provider's refund was last sent with: ``refund:<id>`` for the first try,
+    # ``refund:<id>:<try>`` for a retry after a decline (a declined key stays declined).
     idempotency_key = models.CharField(max_length=100, unique=True)
     created_date = models.DateTimeField()
+    # Money counts as refunded only once the provider has refunded it (SUCCEEDED).
+    refund_status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    refund_failure_reason = models.CharField(max_length=200, blank=True)
+    refund_tries = models.PositiveSmallIntegerField(default=1)
+    refund_tried_date = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

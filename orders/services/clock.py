@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from accounts.actors import Actor
 from config import clock
@@ -77,6 +78,7 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
         orders = list(
             Order.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(next_transition_at__lte=at)
+            .filter(~Exists(_in_flight(at)))
             .order_by("next_transition_at")
             .select_related("buyer")[:batch_size]
         )
@@ -89,6 +91,19 @@ def clock_batch(*, batch_size: int = 500, at: datetime | None = None) -> tuple[i
             done, charges = _record(charges, answers, at, actor, provider.method)
         applied += done
     return applied, len(orders)
+
+
+def _in_flight(at: datetime):
+    """Attempts of the claimed order awaiting the provider's answer, made less than
+    ``RETRY_AFTER`` ago: such an order is not due (its answer is about to be recorded). An
+    older one was left by a process that died: then the order is due, and the provider is
+    asked about the attempt's key. (The attempt, committed anyway, marks the order in flight,
+    so the order itself is written once per renewal, when the answer is recorded.)"""
+    return PaymentAttempt.objects.filter(
+        order_id=OuterRef("pk"),
+        status=PaymentAttempt.Status.PENDING,
+        created_date__gt=at - RETRY_AFTER,
+    )
 
 
 def _advance(orders: list[Order], at: datetime, actor: Actor) -> tuple[int, list[Charge]]:
@@ -130,6 +145,7 @@ def _record(
     pending = attempts_still_pending(c.attempt for c in charges)
     answers_written = Changes(at)
     resolved = []
+    recorded = []
     applied = 0
     for charge in charges:
         attempt = charge.attempt
@@ -151,11 +167,12 @@ def _record(
         )
         attempt_resolve(attempt, payment, at)
         resolved.append(attempt)
+        recorded.append(order)
         applied += 1
     answers_written.flush()
     attempts_save(resolved)
     # An order far behind is due again at once: its next steps, up to its next charge.
-    behind = [o for o in orders.values() if o.next_transition_at and o.next_transition_at <= at]
+    behind = [o for o in recorded if o.next_transition_at and o.next_transition_at <= at]
     done, more = _advance(behind, at, actor) if behind else (0, [])
     return applied + done, more
 
@@ -239,10 +256,9 @@ def order_advance(
                 order, changes, actor=actor, invoice=renewal.invoice if renewal else None
             )
             if invoice is not None:
+                # The order waits for the answer; its committed attempt keeps the clock away
+                # (``_in_flight``) until then, or until ``RETRY_AFTER`` if the process dies.
                 charges.append(_charge(order, invoice, renewal, at))
-                # Not due again until the answer is recorded; a crash meanwhile: retried then.
-                order.next_transition_at = at + RETRY_AFTER
-                changes.touch(order)
                 return steps
         steps += 1
     if steps == 0:  # the stored moment was stale: store the right one

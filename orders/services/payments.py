@@ -4,10 +4,9 @@ A provider charges an invoice and answers SUCCEEDED or FAILED (with a reason); t
 it for renewals, and ``invoice_pay`` for a buyer paying by hand with the payment ``details``
 the provider's form collected. The built-in ``TestPaymentProvider`` moves no money. Given a
 card number it answers as card networks' test cards do (``4242 4242 4242 4242`` approved,
-``4000 0000 0000 0002`` declined); without one (renewals) it approves every charge, except
-for buyers whose e-mail address has ``+decline`` before the ``@``, so a failing renewal can be
-tried by hand. ``settings.TALLY_PAYMENT_PROVIDER``
-(a dotted path) selects another provider.
+``4000 0000 0000 0002`` declined); without one (renewals, refunds) it approves, except for
+buyers whose e-mail address has ``+decline`` before the ``@``, so a failing renewal or refund
+can be tried. ``settings.TALLY_PAYMENT_PROVIDER`` (a dotted path) selects another provider.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from accounts.actors import Actor
@@ -46,6 +45,7 @@ from orders.services.lifecycle import order_locked
 
 DEFAULT_PROVIDER = "orders.services.payments.TestPaymentProvider"
 DECLINED = "The card was declined (test payment provider)."
+REFUND_DECLINED = "The refund was declined (test payment provider)."
 UNKNOWN_TEST_CARD = (
     "This is not a test card: use 4242 4242 4242 4242 (approved) or 4000 0000 0000 0002 (declined)."
 )
@@ -124,35 +124,31 @@ class TestPaymentProvider:
         )
 
     def charge_many(self, requests: list[ChargeRequest]) -> list[tuple[str, str]]:
-        """Many renewals in two statements (the clock's batches); same answers as ``charge``."""
-        records = [
-            TestProviderRecord(
-                idempotency_key=r.idempotency_key,
-                kind=TestProviderRecord.Kind.CHARGE,
-                amount=r.invoice.total,
-                currency=r.invoice.currency,
-                status=(answer := self.decide(order=r.order, details=None))[0],
-                failure_reason=answer[1],
-                created_date=clock.now(),
+        """Many renewals at once (the clock's batches); same answers as ``charge``."""
+        now = clock.now()
+        rows = [
+            (
+                r.idempotency_key,
+                TestProviderRecord.Kind.CHARGE,
+                r.invoice.total,
+                r.invoice.currency,
+                *self.decide(order=r.order, details=None),
+                now,
             )
             for r in requests
         ]
-        TestProviderRecord.objects.bulk_create(records, ignore_conflicts=True)
-        known = self._answers([r.idempotency_key for r in requests])
+        known = self._remember_rows(rows)
         return [known[r.idempotency_key] for r in requests]
 
     def lookup(self, idempotency_key: str) -> tuple[str, str] | None:
         return self._answers([idempotency_key]).get(idempotency_key)
 
     def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> tuple[str, str]:
-        return self._remember(
-            idempotency_key,
-            TestProviderRecord.Kind.REFUND,
-            amount,
-            payment.currency,
-            Payment.Status.SUCCEEDED,
-            "",
-        )
+        """Refunds succeed, except to ``+decline`` buyers (the card on file declines)."""
+        status, _ = self.decide(order=payment.order, details=None)
+        reason = REFUND_DECLINED if status == Payment.Status.FAILED else ""
+        kind = TestProviderRecord.Kind.REFUND
+        return self._remember(idempotency_key, kind, amount, payment.currency, status, reason)
 
     def _answers(self, keys: list[str]) -> dict[str, tuple[str, str]]:
         rows = TestProviderRecord.objects.filter(idempotency_key__in=keys)
@@ -167,21 +163,47 @@ class TestPaymentProvider:
         self, key: str, kind: str, amount: Decimal, currency: str, status: str, reason: str
     ) -> tuple[str, str]:
         """The first answer given for ``key`` (two callers with one key: one record wins)."""
-        TestProviderRecord.objects.bulk_create(
-            [
-                TestProviderRecord(
-                    idempotency_key=key,
-                    kind=kind,
-                    amount=amount,
-                    currency=currency,
-                    status=status,
-                    failure_reason=reason[:200],
-                    created_date=clock.now(),
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        return self._answers([key])[key]
+        return self._remember_rows([(key, kind, amount, currency, status, reason, clock.now())])[
+            key
+        ]
+
+    def _remember_rows(self, rows: list[tuple]) -> dict[str, tuple[str, str]]:
+        """Store ``rows`` (in ``RECORD_COLUMNS`` order) whose key is new; answer each key with
+        its first answer. On PostgreSQL one statement, which answers the keys it stored; only
+        keys given before are read again."""
+        rows = [(*row[:5], row[5][:200], row[6]) for row in rows]
+        if not rows:
+            return {}
+        if connection.vendor != "postgresql":
+            fields = [dict(zip(RECORD_COLUMNS, row, strict=True)) for row in rows]
+            records = [TestProviderRecord(**f) for f in fields]
+            TestProviderRecord.objects.bulk_create(records, ignore_conflicts=True)
+            return self._answers([r[0] for r in rows])
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_SQL, [list(column) for column in zip(*rows, strict=True)])
+            known = {key: (status, reason) for key, status, reason in cursor.fetchall()}
+        repeated = [r[0] for r in rows if r[0] not in known]
+        if repeated:
+            known.update(self._answers(repeated))
+        return known
+
+
+RECORD_COLUMNS = (
+    "idempotency_key",
+    "kind",
+    "amount",
+    "currency",
+    "status",
+    "failure_reason",
+    "created_date",
+)
+_RECORD_SQL = (
+    f"INSERT INTO {TestProviderRecord._meta.db_table} ({', '.join(RECORD_COLUMNS)}) "
+    "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::numeric[], %s::varchar[], "
+    "%s::varchar[], %s::varchar[], %s::timestamptz[]) "
+    "ON CONFLICT (idempotency_key) DO NOTHING "
+    "RETURNING idempotency_key, status, failure_reason"
+)
 
 
 class CrashingTestPaymentProvider(TestPaymentProvider):

@@ -1,12 +1,16 @@
 """Refunds: a credit note for what is given back of a payment, then the provider's refund.
 
-The credit note is written with the payment row locked, so the sum of a payment's credit notes
-never exceeds it, however many refunds arrive at once. It gets the next gap-free number
-(``CN-1``, ``CN-2`` ...), its line, its reason, the invoice and the payment; the invoice itself
-never changes. The payment becomes REFUNDED or PARTIALLY_REFUNDED, the order's
-``lastPaymentStatus`` REFUNDED when its last payment is refunded in full, and with
-``end_order`` the order ends now. The provider is then asked to refund, outside the
-transaction, under the credit note's own idempotency key, so a repeated call refunds once.
+Like a charge, a refund is two transactions around the provider's call. The first writes the
+credit note, with the payment row locked, so the sum of a payment's credit notes never
+exceeds it, however many refunds arrive at once. It gets the next gap-free number (``CN-1``,
+``CN-2`` ...), its line, its reason, the invoice and the payment; the invoice itself never
+changes; with ``end_order`` the order ends now. Its refund is PENDING. The provider is then
+asked to refund, outside the transaction, under the credit note's idempotency key, so a
+repeated call refunds once. The second transaction records the answer: refunded money makes
+the payment REFUNDED or PARTIALLY_REFUNDED and the order's ``lastPaymentStatus`` REFUNDED
+when its last payment is refunded in full; a decline leaves the payment as it was, and the
+credit note's refund FAILED, on the order's timeline, until it is tried again
+(``refund_retry``) under a new key.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from accounts.actors import Actor, ActorKind
 from config import clock
 from config.money import exponent, to_wire
 from orders import actions
-from orders.errors import FieldError, PaymentNotFound, RefundRefused
+from orders.errors import (
+    CreditNoteNotFound,
+    FieldError,
+    PaymentNotFound,
+    RefundNotRetryable,
+    RefundRefused,
+)
 from orders.models import (
     CreditNote,
     CreditNoteLine,
@@ -32,11 +42,12 @@ from orders.models import (
     Order,
     Payment,
     RefundReason,
+    RefundStatus,
 )
 from orders.services import transitions
 from orders.services.changes import Changes
 from orders.services.lifecycle import order_locked
-from orders.services.payments import payment_provider
+from orders.services.payments import INTERRUPTED_AFTER, payment_provider
 
 log = logging.getLogger(__name__)
 REFUNDABLE = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED)
@@ -73,32 +84,92 @@ def payment_refund(
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # A credit note refers to the invoice the payment paid; every charge has one.
         if payment.status not in REFUNDABLE or payment.amount <= 0 or payment.invoice_id is None:
-            raise RefundRefused(data={"paymentId": str(payment.pk), "status": payment.status})
+            raise _refused(payment)
         value = _checked(requested, payment)
         if end_order:
             actions.END_NOW.check(order)
         note = _credit_note(payment, value, reason)
-        full = value == payment.amount - _refunded_before(payment, note)
-        payment.status = Payment.Status.REFUNDED if full else Payment.Status.PARTIALLY_REFUNDED
-        payment.save(update_fields=["status"])
-        changes = Changes(note.created_date)
-        last = order.payments.filter(status__in=KEPT).order_by("created_date", "id").last()
-        transitions.refunded(
-            order,
-            changes,
-            actor=actor,
-            credit_note=note,
-            in_full=full and last is not None and last.pk == payment.pk,
-        )
         if end_order:
+            changes = Changes(note.created_date)
             actions.END_NOW.apply(order, changes, actor=actor, reason=f"refund {note.label}")
+            changes.flush()
+    return _refund_send(note, payment, actor)
+
+
+def refund_retry(*, credit_note_id: str | uuid.UUID, actor: Actor) -> Refunded:
+    """Ask the provider again for the refund of a credit note: one it declined (under a new
+    key: a declined key stays declined), or one still pending ``INTERRUPTED_AFTER`` after its
+    last try (the process died before the answer was recorded: under the same key, so the
+    provider refunds once). Anything else is refused (``REFUND_NOT_RETRYABLE``)."""
+    with transaction.atomic():
+        note = _note(credit_note_id, actor)
+        order_locked(note.order_id)
+        payment = Payment.objects.select_for_update().get(pk=note.payment_id)
+        note = CreditNote.objects.select_for_update().get(pk=note.pk)
+        now = clock.now()
+        if note.refund_status == RefundStatus.FAILED:
+            note.refund_tries += 1
+            note.idempotency_key = f"refund:{note.pk}:{note.refund_tries}"
+        elif not (
+            note.refund_status == RefundStatus.PENDING
+            and (note.refund_tried_date or note.created_date) < now - INTERRUPTED_AFTER
+        ):
+            raise RefundNotRetryable(
+                data={"creditNoteId": str(note.pk), "refundStatus": note.refund_status}
+            )
+        note.refund_status, note.refund_failure_reason = RefundStatus.PENDING, ""
+        note.refund_tried_date = now
+        note.save(update_fields=[*TRIED_FIELDS, "refund_tries", "idempotency_key"])
+    return _refund_send(note, payment, actor)
+
+
+TRIED_FIELDS = ("refund_status", "refund_failure_reason", "refund_tried_date")
+
+
+def _refund_send(note: CreditNote, payment: Payment, actor: Actor) -> Refunded:
+    """Call the provider (outside any transaction) and record its answer. A call that raises
+    leaves the refund PENDING: whether money moved is unknown, so it is retried with the same
+    key once ``INTERRUPTED_AFTER`` has passed."""
+    try:
+        answer = payment_provider().refund(
+            payment=payment, amount=note.amount, idempotency_key=note.idempotency_key
+        )
+    except Exception:
+        log.exception("refund %s: the provider's answer is unknown", note.label)
+        order = Order.objects.get(pk=note.order_id)
+        return Refunded(CreditNote.objects.get(pk=note.pk), payment, order)
+    return _refund_record(note, actor, *answer)
+
+
+def _refund_record(note: CreditNote, actor: Actor, status: str, failure: str) -> Refunded:
+    """The second transaction: the provider's answer on the credit note, the payment and the
+    order, unless another request recorded it first."""
+    with transaction.atomic():
+        order = order_locked(note.order_id)
+        payment = Payment.objects.select_for_update().get(pk=note.payment_id)
+        note = CreditNote.objects.select_for_update().get(pk=note.pk)
+        if note.refund_status != RefundStatus.PENDING:
+            return Refunded(note, payment, order)
+        changes = Changes(clock.now())
+        if status == Payment.Status.SUCCEEDED:
+            note.refund_status, note.refund_failure_reason = RefundStatus.SUCCEEDED, ""
+            full = _refunded_money(payment) + note.amount >= payment.amount
+            payment.status = Payment.Status.REFUNDED if full else Payment.Status.PARTIALLY_REFUNDED
+            payment.save(update_fields=["status"])
+            last = order.payments.filter(status__in=KEPT).order_by("created_date", "id").last()
+            in_full = full and last is not None and last.pk == payment.pk
+            transitions.refunded(order, changes, actor=actor, credit_note=note, in_full=in_full)
+        else:
+            note.refund_status = RefundStatus.FAILED
+            note.refund_failure_reason = (failure or REFUND_DECLINED)[:200]
+            transitions.refund_failed(order, changes, actor=actor, credit_note=note)
+            log.warning("refund %s declined: %s", note.label, note.refund_failure_reason)
+        note.save(update_fields=list(TRIED_FIELDS))
         changes.flush()
-    status, failure = payment_provider().refund(
-        payment=payment, amount=value, idempotency_key=note.idempotency_key
-    )
-    if status != Payment.Status.SUCCEEDED:  # the credit note stands; the owner follows it up
-        log.error("refund %s: the provider answered %s (%s)", note.label, status, failure)
     return Refunded(note, payment, order)
+
+
+REFUND_DECLINED = "The provider declined the refund."
 
 
 def _amount(text: str | None) -> Decimal | None:
@@ -131,16 +202,40 @@ def _payment(payment_id, actor: Actor) -> Payment:
     return payment
 
 
-def _refunded_before(payment: Payment, note: CreditNote | None = None) -> Decimal:
-    notes = payment.credit_notes.all()
-    if note is not None:
-        notes = notes.exclude(pk=note.pk)
+def _note(credit_note_id, actor: Actor) -> CreditNote:
+    """The credit note, if ``actor`` may refund its payment (the rule of ``_payment``)."""
+    try:
+        note = CreditNote.objects.get(pk=credit_note_id)
+    except (CreditNote.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise CreditNoteNotFound(data={"creditNoteId": str(credit_note_id)}) from None
+    try:
+        _payment(note.payment_id, actor)
+    except PaymentNotFound:
+        raise CreditNoteNotFound(data={"creditNoteId": str(credit_note_id)}) from None
+    return note
+
+
+def _refunded_money(payment: Payment) -> Decimal:
+    """What the provider has refunded of ``payment`` so far."""
+    notes = payment.credit_notes.filter(refund_status=RefundStatus.SUCCEEDED)
     return notes.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _credited(payment: Payment) -> Decimal:
+    """What the credit notes of ``payment`` give back, whatever became of their refunds (a
+    declined one is owed still, and can be retried)."""
+    return payment.credit_notes.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _refused(payment: Payment) -> RefundRefused:
+    return RefundRefused(data={"paymentId": str(payment.pk), "status": payment.status})
 
 
 def _checked(requested: Decimal | None, payment: Payment) -> Decimal:
     """The amount to refund: all that is left by default, never more, in the currency's units."""
-    left = payment.amount - _refunded_before(payment)
+    left = payment.amount - _credited(payment)
+    if left <= 0:  # credit notes cover it all (their refunds pending or failed)
+        raise _refused(payment)
     if requested is None:
         return left
     places = requested.as_tuple().exponent  # an int: the amount is finite (``_amount``)
@@ -172,7 +267,8 @@ def _credit_note(payment: Payment, amount: Decimal, reason: str) -> CreditNote:
         currency=payment.currency,
         reason=reason,
         idempotency_key=f"refund:{note_id}",
-        created_date=clock.now(),
+        created_date=(now := clock.now()),
+        refund_tried_date=now,
     )
     label = RefundReason(reason).label
     CreditNoteLine.objects.create(

@@ -387,6 +387,24 @@ def refunded(order: Order, changes: Changes, *, actor: Actor, credit_note, in_fu
     changes.emit(order, "updated")
 
 
+def refund_failed(order: Order, changes: Changes, *, actor: Actor, credit_note) -> None:
+    """The provider declined a credit note's refund: nothing was given back, so the order and
+    its payment stay as they were; the entry tells the owner, who may retry it."""
+    changes.log(
+        order,
+        actor=actor,
+        action="refund_failed",
+        before=order.status,
+        reason=credit_note.refund_failure_reason,
+        data={
+            "creditNote": credit_note.label,
+            "paymentId": str(credit_note.payment_id),
+            "amount": str(credit_note.amount),
+            "try": credit_note.refund_tries,
+        },
+    )
+
+
 DRAFT_EXPIRED = "The order was not paid in time."
 
 

@@ -8,6 +8,7 @@ from accounts.actors import Actor
 from orders.models import CreditNote, Invoice, Payment
 from orders.services.checkout import order_create_online
 from orders.services.payments import invoice_pay
+from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,32 @@ def test_a_refused_refund_is_shown_on_the_form_and_nothing_is_written(owner_clie
     page = owner_client.post(url(payment), form).content.decode()
     assert "left to refund" in page
     assert not CreditNote.objects.exists()
+
+
+def test_a_declined_refund_is_shown_on_the_order_page_and_retried_from_there(
+    owner_client, clock, plan_factory
+):
+    # given a refund the provider declined (the test provider declines "+decline" buyers)
+    buyer = make_member("dora", email="dora+decline@example.com")
+    order = order_create_online(
+        plan=plan_factory(price="10.00"), buyer=buyer, actor=Actor.member(buyer)
+    )
+    payment = invoice_pay(
+        invoice=Invoice.objects.get(order=order),
+        actor=Actor.system(),
+        details={"card_number": "4242424242424242"},
+    )
+    done = owner_client.post(url(payment), {"reason": "OTHER", "confirm": "1"}, follow=True)
+    assert "declined the refund" in done.content.decode()
+    # then the order page shows it failed, with a retry
+    note = CreditNote.objects.get()
+    page = owner_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    retry = f"/admin/orders/order/credit-notes/{note.pk}/retry-refund/"
+    assert "refund-failed" in page and retry in page
+    # and once the card works again, the retry refunds it
+    buyer.email = "dora@example.com"
+    buyer.save(update_fields=["email"])
+    assert "refund-retry-confirmation" in owner_client.get(retry).content.decode()
+    assert owner_client.post(retry).status_code == 302
+    assert CreditNote.objects.get().refund_status == "SUCCEEDED"
+    assert Payment.objects.get(pk=payment.pk).status == "REFUNDED"

@@ -36,3 +36,19 @@ def other_member_token(other_member) -> str:
 @pytest.fixture
 def monthly(plan_factory):
     return plan_factory(name="Monthly", price="10.00", cycle_count=12)
+
+
+def paid_by_card(plan, buyer):
+    """``buyer``'s online order of ``plan``, paid by hand with an approved test card: its
+    payment (through the test provider, as refunds need)."""
+    from accounts.actors import Actor
+    from orders.models import Invoice
+    from orders.services.checkout import order_create_online
+    from orders.services.payments import invoice_pay
+
+    order = order_create_online(plan=plan, buyer=buyer, actor=Actor.member(buyer))
+    return invoice_pay(
+        invoice=Invoice.objects.get(order=order),
+        actor=Actor.member(buyer),
+        details={"card_number": "4242424242424242"},
+    )

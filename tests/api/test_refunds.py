@@ -9,6 +9,7 @@ from accounts.scopes import MANAGE_ORDERS, PURCHASE_PLANS, READ_ORDERS
 from orders.models import CreditNote, Invoice, Payment, TestProviderRecord
 from orders.services.checkout import order_create_online
 from orders.services.payments import invoice_pay
+from tests.api.conftest import paid_by_card
 
 REFUNDS = "/api/v1/payments/{}/refund"
 
@@ -20,12 +21,7 @@ def code_of(reply) -> str:
 @pytest.fixture
 def paid(clock, member, monthly):
     """A member's order paid 10.00 through the test provider: its payment."""
-    order = order_create_online(plan=monthly, buyer=member, actor=Actor.member(member))
-    return invoice_pay(
-        invoice=Invoice.objects.get(order=order),
-        actor=Actor.member(member),
-        details={"card_number": "4242424242424242"},
-    )
+    return paid_by_card(monthly, member)
 
 
 @pytest.fixture
