@@ -13,7 +13,9 @@
    200 at once (Node, ``bench/webhook_receiver.mjs``), from the commit until the last delivery
    is recorded; then a plain loop posts the same events, already signed, to the same receiver
    with the same concurrency (2 workers x 8 posts per endpoint = 16 threads), same run.
-   Target: the relay at least 0.5x the loop.
+   Target: the relay at least 0.5x the loop. Also the CPU each side spends per delivery (the
+   workers' from ``/proc``, the loop's own; Linux), which holds better than rates when other
+   programs share the cores.
 3. Latency: ``--rate`` order changes a second (pause, resume, ... through the services) for
    ``--seconds``, with the 2 workers running; from each change's commit to its delivery's
    first byte at the receiver. Target p95: 250 ms on PostgreSQL, 1.5 s on SQLite.
@@ -88,6 +90,15 @@ def start_workers() -> list[subprocess.Popen]:
     ]
     time.sleep(4)  # Django starts; the first relay round runs
     return workers
+
+
+def cpu_seconds(process: subprocess.Popen) -> float:
+    """User and system CPU of a running child so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop_workers(workers: list[subprocess.Popen]) -> None:
@@ -209,23 +220,28 @@ def throughput(receiver: Receiver, orders: list, app) -> dict:
         started = time.monotonic()
         events = write_events(orders)
         committed = time.monotonic()
+        cpu_before = sum(cpu_seconds(w) for w in workers)
         finished = wait_delivered(len(events))
+        relay_cpu = sum(cpu_seconds(w) for w in workers) - cpu_before
     finally:
         stop_workers(workers)
     relay_seconds = finished - committed
-    loop_seconds = plain_loop(receiver, events, app)
+    loop_seconds, loop_cpu = plain_loop(receiver, events, app)
     return {
         "events": len(events),
         "relay_per_s": round(len(events) / relay_seconds),
         "loop_per_s": round(len(events) / loop_seconds),
         "ratio": round(loop_seconds / relay_seconds, 2),
+        "relay_cpu_ms_per_delivery": round(relay_cpu * 1000 / len(events), 3),
+        "loop_cpu_ms_per_post": round(loop_cpu * 1000 / len(events), 3),
         "write_s": round(committed - started, 2),
         "received": receiver.stats()["count"],
     }
 
 
-def plain_loop(receiver: Receiver, events: list, app) -> float:
-    """The same events signed beforehand, posted by 16 threads sharing one urllib3 pool."""
+def plain_loop(receiver: Receiver, events: list, app) -> tuple[float, float]:
+    """The same events signed beforehand, posted by 16 threads sharing one urllib3 pool:
+    seconds taken, and this process's CPU seconds for the posting."""
     import urllib3
 
     from webhooks.relay import wix_signer
@@ -256,12 +272,12 @@ def plain_loop(receiver: Receiver, events: list, app) -> float:
             http.request("POST", receiver.url, body=body, headers=headers, timeout=15)
 
     pool = [threading.Thread(target=post_all) for _ in range(threads)]
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    return time.monotonic() - started
+    return time.monotonic() - started, time.process_time() - cpu
 
 
 # -- 3. latency ----------------------------------------------------------------------------

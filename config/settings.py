@@ -25,6 +25,7 @@
 | TALLY_WEBHOOK_ALLOW_PRIVATE | `1`: webhooks may go to http and private/loopback addresses | `0` |
 | TALLY_WEBHOOK_RETENTION_DAYS | days delivered and failed webhook deliveries are kept | 30 |
 | TALLY_WEBHOOK_TIMEOUT_SECONDS | how long a receiver has to answer a delivery | 15 |
+| TALLY_WEBHOOK_CA_BUNDLE | PEM file of extra CAs trusted for https webhook receivers | none |
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ TALLY_PUBLIC_URL = os.environ.get("TALLY_PUBLIC_URL", "http://127.0.0.1:8000").r
 TALLY_WEBHOOK_ALLOW_PRIVATE = env_flag("TALLY_WEBHOOK_ALLOW_PRIVATE")
 TALLY_WEBHOOK_RETENTION_DAYS = int(os.environ.get("TALLY_WEBHOOK_RETENTION_DAYS", "30"))
 TALLY_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TALLY_WEBHOOK_TIMEOUT_SECONDS", "15"))
+TALLY_WEBHOOK_CA_BUNDLE = os.environ.get("TALLY_WEBHOOK_CA_BUNDLE", "")
 # Posts one worker process has in flight to one endpoint, and in all.
 TALLY_WEBHOOK_ENDPOINT_CONCURRENCY = 8
 TALLY_WEBHOOK_WORKER_THREADS = 64

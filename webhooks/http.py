@@ -1,12 +1,15 @@
 """The one HTTP client of the relay: urllib3 pools, timeouts, no redirects, no retries.
 
 It connects to the address the SSRF guard checked (``Target.ip``) while presenting the URL's
-host name for TLS (SNI and certificate check) and in ``Host``. It reads at most the first
-2 KB of an answer; a longer body closes the connection instead of being drained.
+host name for TLS (SNI and certificate check) and in ``Host``. Certificates are checked
+against the system's CAs and those of ``TALLY_WEBHOOK_CA_BUNDLE`` (a private CA). It reads
+at most the first 2 KB of an answer; a longer body closes the connection instead of being
+drained.
 """
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 
 import urllib3
@@ -35,14 +38,16 @@ class Answer:
 class Poster:
     """Thread-safe (urllib3's pool manager is made to be shared): one per relay."""
 
-    def __init__(self, *, timeout: float, per_host: int) -> None:
+    def __init__(self, *, timeout: float, per_host: int, ca_bundle: str = "") -> None:
         self.timeout = urllib3.Timeout(total=timeout)
         self.http = urllib3.PoolManager(num_pools=200, maxsize=per_host, retries=False)
+        self.tls = tls_context(ca_bundle)
 
     def post(self, target: Target, body: bytes, headers: dict[str, str]) -> Answer:
         pool_kwargs = {}
         if target.scheme == "https":
-            pool_kwargs = {"server_hostname": target.host, "assert_hostname": target.host}
+            # OpenSSL checks the certificate against the name, not the address dialled.
+            pool_kwargs = {"server_hostname": target.host, "ssl_context": self.tls}
         pool = self.http.connection_from_host(
             target.ip, target.port, target.scheme, pool_kwargs=pool_kwargs
         )
@@ -90,3 +95,12 @@ class Poster:
             retry_after=response.headers.get("Retry-After"),
             error=error,
         )
+
+
+def tls_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """Verify certificates and host names: the system's CAs, plus those of ``ca_bundle``.
+    Made once per relay and only read afterwards, as urllib3 shares it between connections."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    return context

@@ -2,13 +2,20 @@
 
 Each worker process has one ``Relay``. Its dispatcher (the worker's thread) runs rounds:
 
-1. record the answers that came back since the last round (one transaction for all);
-2. fan new order events out into deliveries (``services.fanout``);
-3. for each enabled endpoint, claim due deliveries into the endpoint's lane (up to
+1. fan new order events out into deliveries (``services.fanout``);
+2. for each enabled endpoint, claim due deliveries into the endpoint's lane (up to
    ``LANE_DEPTH`` times its posting slots), where at most
    ``TALLY_WEBHOOK_ENDPOINT_CONCURRENCY`` threads of the pool take them one after another,
    sign and post them. A slow receiver holds only its own lane, so it never delays another
-   endpoint; the posting threads touch no database, and never wait for the dispatcher.
+   endpoint; the posting threads touch no database, and never wait for the dispatcher;
+3. record the answers that had come back when the round began (one transaction for all).
+   New events thus go out before the answers are written.
+
+A claim's lease covers ``LANE_WAIT`` in the lane, the request's timeout and the recording of
+its answer (``LEASE_MARGIN``). A post still in its lane when its ``LANE_WAIT`` is over (a slow
+receiver ahead of it) is not sent: its delivery comes due again when the lease ends, for any
+worker. So a delivery is never posted by two workers in one attempt round, however deep the
+lanes, and a killed worker's deliveries wait at most one lease.
 
 Between rounds it waits until an answer arrives, a committed change is announced (PostgreSQL
 ``LISTEN``, fed by the triggers of migration 0002), or the poll interval passes.
@@ -33,21 +40,22 @@ from django.db import connection, connections
 
 from config import clock
 from webhooks.http import Answer, Poster
-from webhooks.models import Delivery, Endpoint
+from webhooks.models import Endpoint
 from webhooks.services import keys, signing
 from webhooks.services.addresses import AddressRefused, target_of
-from webhooks.services.deliveries import Outcome, deliveries_claim, outcomes_record
+from webhooks.services.deliveries import Claimed, Outcome, deliveries_claim, outcomes_record
 from webhooks.services.fanout import events_fan_out
 from webhooks.services.housekeeping import webhooks_tidy
 
 log = logging.getLogger("tally.webhooks")
 
 CHANNEL = "tally_webhooks"
-SLICE_SECONDS = 0.9  # of each worker tick (one second)
+SLICE_SECONDS = 0.95  # of each worker tick (one second): the clock takes the rest
 POLL_SECONDS = 0.25  # without LISTEN (SQLite), or as a fallback beside it
 LEASE_MARGIN = timedelta(seconds=30)
+LANE_WAIT = 30.0  # seconds a claimed delivery may wait in its lane before it is dropped
 COALESCE_SECONDS = 0.02
-LANE_DEPTH = 8  # deliveries claimed ahead per posting slot: the database works in batches
+LANE_DEPTH = 128  # deliveries claimed ahead per posting slot: the database works in batches
 TIDY_EVERY = 600.0
 
 
@@ -66,6 +74,7 @@ class Post:
     event_type: str
     identity: dict[str, Any] | None
     at: datetime
+    start_by: float  # time.monotonic(): not sent later, as the lease would not cover it
 
 
 class Lane:
@@ -99,11 +108,15 @@ class Relay:
         self.timeout = timeout or settings.TALLY_WEBHOOK_TIMEOUT_SECONDS
         self.per_endpoint = settings.TALLY_WEBHOOK_ENDPOINT_CONCURRENCY
         self.threads = settings.TALLY_WEBHOOK_WORKER_THREADS
-        # A claimed delivery may wait in its lane behind LANE_DEPTH - 1 others per slot.
-        self.lease = timedelta(seconds=self.timeout * LANE_DEPTH) + LEASE_MARGIN
-        self.poster = Poster(timeout=self.timeout, per_host=self.per_endpoint)
+        self.lease = timedelta(seconds=LANE_WAIT + self.timeout) + LEASE_MARGIN
+        self.poster = Poster(
+            timeout=self.timeout,
+            per_host=self.per_endpoint,
+            ca_bundle=settings.TALLY_WEBHOOK_CA_BUNDLE,
+        )
         self.pool = ThreadPoolExecutor(self.threads, thread_name_prefix="webhook-post")
-        self.answers: queue.SimpleQueue[tuple[Outcome, uuid.UUID]] = queue.SimpleQueue()
+        # (None: a post dropped unsent, its lane wait over)
+        self.answers: queue.SimpleQueue[tuple[Outcome | None, uuid.UUID]] = queue.SimpleQueue()
         self.wake = threading.Event()  # anything happened
         self.changed = threading.Event()  # a change was committed (LISTEN)
         # Claimed and not yet answered, per endpoint; and the lanes (the dispatcher's thread only).
@@ -118,10 +131,13 @@ class Relay:
 
     # -- the dispatcher ----------------------------------------------------------------
     def round(self) -> int:
-        """Record answers, fan out, dispatch: how many deliveries were answered and sent."""
-        done = self.record()
+        """Fan out, dispatch, record the answers that came back: how many deliveries were sent
+        and answered. New events go out before the answers are written (a change's latency);
+        an answer that releases the next delivery of an order wakes the next round at once."""
+        outcomes = self.answered()
         events_fan_out()
         sent = self.dispatch()
+        done = self.record(outcomes)
         if time.monotonic() - self.tidied > TIDY_EVERY:
             self.tidied = time.monotonic()
             webhooks_tidy()
@@ -159,21 +175,30 @@ class Relay:
             time.sleep(COALESCE_SECONDS)
         self.changed.clear()
 
-    def record(self) -> int:
+    def answered(self) -> list[Outcome]:
+        """The answers that came back; their lanes have room again."""
         outcomes = []
         while True:
             try:
                 outcome, endpoint_id = self.answers.get_nowait()
             except queue.Empty:
                 break
-            outcomes.append(outcome)
+            if outcome is not None:
+                outcomes.append(outcome)
             self.in_flight[endpoint_id] -= 1
         self.in_flight += Counter()  # drop zeros
-        return outcomes_record(outcomes)
+        return outcomes
+
+    def record(self, outcomes: list[Outcome]) -> int:
+        recorded = outcomes_record(outcomes)
+        if recorded.released:
+            self.wake.set()  # the next deliveries of those orders are due now
+        return recorded.applied
 
     def dispatch(self) -> int:
         endpoints = list(Endpoint.objects.filter(enabled=True).select_related("app"))
         signer, now, sent = None, clock.now(), 0
+        start_by = time.monotonic() + LANE_WAIT
         for endpoint in endpoints:
             free = self.per_endpoint * LANE_DEPTH - self.in_flight[endpoint.pk]
             claimed = deliveries_claim(endpoint_id=endpoint.pk, limit=free, lease=self.lease)
@@ -181,7 +206,8 @@ class Relay:
                 continue
             if signer is None and endpoint.format == Endpoint.Format.WIX:
                 signer = self.wix_signer()
-            self.submit(endpoint.pk, [(post_of(d, endpoint, now), signer) for d in claimed])
+            posts = [(post_of(d, endpoint, now, start_by), signer) for d in claimed]
+            self.submit(endpoint.pk, posts)
             sent += len(claimed)
         return sent
 
@@ -202,6 +228,10 @@ class Relay:
 
     def deliver(self, post: Post, signer: signing.WixSigner | None) -> None:
         started = time.monotonic()
+        if started > post.start_by:
+            self.answers.put((None, post.endpoint_id))  # due again when its lease ends
+            self.wake.set()
+            return
         try:
             answer = self.attempt(post, signer)
         except Exception as exc:  # noqa: BLE001 - a bug must not lose the answer slot
@@ -235,7 +265,7 @@ class Relay:
             self.listener.stop()
             self.listener.join(timeout=5)
         try:
-            self.record()
+            self.record(self.answered())
         except Exception:  # noqa: BLE001 - at exit: unrecorded ones are retried after the lease
             log.exception("webhooks: recording the last answers failed")
 
@@ -269,22 +299,23 @@ def wix_signer(instance_id: str | None = None) -> signing.WixSigner:
     )
 
 
-def post_of(delivery: Delivery, endpoint: Endpoint, now: datetime) -> Post:
+def post_of(delivery: Claimed, endpoint: Endpoint, now: datetime, start_by: float) -> Post:
     secrets = [endpoint.secret]
     if endpoint.previous_secret and (endpoint.previous_secret_until or now) > now:
         secrets.append(endpoint.previous_secret)
     return Post(
-        delivery_id=delivery.pk,
+        delivery_id=delivery.id,
         claim=delivery.claim,
         endpoint_id=endpoint.pk,
         url=endpoint.url,
         format=endpoint.format,
         secrets=tuple(s for s in secrets if s),
         audience=str(endpoint.app.app_def_id),
-        event=delivery.event.body,
+        event=delivery.event,
         event_type=delivery.event_type,
         identity=delivery.identity,
         at=now,
+        start_by=start_by,
     )
 
 

@@ -24,7 +24,7 @@ from webhooks.models import Delivery, Endpoint, Installation
 from webhooks.services.chains import chains_append
 from webhooks.services.keys import instance_id
 
-BATCH = 500
+BATCH = 2000
 
 
 def events_fan_out(*, limit: int = BATCH) -> int:
