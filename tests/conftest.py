@@ -5,11 +5,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,6 +58,24 @@ def webhook_relay_closed_before_teardown(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         relay_close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """``migrated_sqlite(path)``: a SQLite file at ``path``, migrated, for tests that run
+    ``manage.py`` processes on a database of their own. Migrated once per session by a real
+    ``manage.py migrate``; each test gets a copy of that file."""
+    template = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{template}"}
+    env.setdefault("TALLY_SECRET_KEY", "test-only-key")
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    subprocess.run(migrate, cwd=settings.BASE_DIR, env=env, check=True, timeout=300)
+
+    def copy(path: Path) -> str:
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+
+    return copy
 
 
 def pytest_collection_modifyitems(config, items):
