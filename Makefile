@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Test processes: most of the suite is CPU in one Python process, and CI has two cores.
+TEST_PROCESSES ?= 2
 
 .PHONY: help install run test test-deps lint format clean
 
@@ -26,7 +28,7 @@ test-deps: install ## the browser and the Node packages the tests drive
 test: export TALLY_SECRET_KEY ?= tally-test-only-key
 test: test-deps ## the whole test suite (DATABASE_URL picks the database; SQLite if unset)
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: export TALLY_SECRET_KEY ?= tally-lint-only-key
 lint: install ## ruff lint and format check, mypy on config, accounts, services and selectors

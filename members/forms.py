@@ -39,10 +39,12 @@ class SignUpForm(BaseUserCreationForm):
             user.save()
         return user
 
-    def _post_clean(self) -> None:
-        # The username is the email: give the password validators it to compare against.
-        self.instance.username = self.cleaned_data.get("email", "")
-        super()._post_clean()
+    def clean(self) -> dict:
+        # The username is the email: the model's validation and the password validators, which
+        # run after the form's clean(), compare against it.
+        cleaned = super().clean()
+        self.instance.username = cleaned.get("email", "")
+        return cleaned
 
 
 class EmailChangeForm(forms.Form):

@@ -56,12 +56,12 @@ class OrderPage:
 
 def orders_for_rendering() -> QuerySet[Order]:
     """Orders with their buyers and pause periods loaded (pages that show the buyer)."""
-    return Order.objects.select_related("buyer").prefetch_related("pause_periods")
+    return Order.objects.select_related("buyer").prefetch_related(schedule.pauses_prefetch())
 
 
 def orders_for_wire() -> QuerySet[Order]:
     """Orders with what ``order_to_wire`` reads already loaded."""
-    return with_buyer_ids(Order.objects.prefetch_related("pause_periods"))
+    return with_buyer_ids(Order.objects.prefetch_related(schedule.pauses_prefetch()))
 
 
 def with_buyer_ids(queryset: QuerySet[Order]) -> QuerySet[Order]:
@@ -86,7 +86,7 @@ def order_list(
     a sort field, orders come by creation date in ``default_order``; a field given without an
     order sorts ascending. Ties break on the id so that offset paging is stable.
     """
-    queryset = Order.objects.prefetch_related("pause_periods")
+    queryset = Order.objects.prefetch_related(schedule.pauses_prefetch())
     if buyer is not None:
         queryset = queryset.filter(buyer=buyer)
     filterset = OrderFilter(data=filters, queryset=queryset)

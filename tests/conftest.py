@@ -5,17 +5,22 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in the main thread; Django would then refuse ORM
@@ -53,6 +58,24 @@ def webhook_relay_closed_before_teardown(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         relay_close()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """``migrated_sqlite(path)``: a SQLite file at ``path``, migrated, for tests that run
+    ``manage.py`` processes on a database of their own. Migrated once per session by a real
+    ``manage.py migrate``; each test gets a copy of that file."""
+    template = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{template}"}
+    env.setdefault("TALLY_SECRET_KEY", "test-only-key")
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    subprocess.run(migrate, cwd=settings.BASE_DIR, env=env, check=True, timeout=300)
+
+    def copy(path: Path) -> str:
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+
+    return copy
 
 
 def pytest_collection_modifyitems(config, items):
@@ -185,7 +208,10 @@ class HttpClient:
         if json_body is not None:
             data = json.dumps(json_body).encode()
             hdrs.setdefault("Content-Type", "application/json")
-        req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+        return self.send(method, url, data, hdrs)
+
+    def send(self, method: str, url: str, data: bytes | None, headers: dict[str, str]) -> Reply:
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
                 return self._reply(resp.status, resp.read(), resp.headers)
@@ -213,8 +239,40 @@ class HttpClient:
         return self.request("PATCH", path, json_body=json_body, **kw)
 
 
+class InProcessClient(HttpClient):
+    """The same requests as ``HttpClient``, answered by the full Django stack (every middleware,
+    CSRF checks on) in this thread, inside the test's transaction: for tests whose subject is
+    what the site answers, not the HTTP server. Like ``urllib``, it keeps no cookies."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def send(self, method: str, url: str, data: bytes | None, headers: dict[str, str]) -> Reply:
+        headers = dict(headers)
+        content_type = next(
+            (headers.pop(k) for k in list(headers) if k.lower() == "content-type"),
+            "application/x-www-form-urlencoded",  # what urllib sends with a body
+        )
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        response = client.generic(
+            method, url, data or b"", content_type=content_type, headers=headers
+        )
+        raw = b"".join(response) if response.streaming else response.content
+        fields = dict(response.items())
+        if response.cookies:
+            fields["Set-Cookie"] = response.cookies.output(header="").strip()
+        return self._reply(response.status_code, raw, fields)
+
+
 @pytest.fixture
-def api(live_server) -> HttpClient:
+def api(db) -> HttpClient:
+    """The API in this process, for tests of what it answers (the common case)."""
+    return InProcessClient()
+
+
+@pytest.fixture
+def http_api(live_server) -> HttpClient:
+    """The API over real HTTP, for tests where the server or a second thread is the subject."""
     return HttpClient(live_server.url)
 
 

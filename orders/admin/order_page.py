@@ -23,7 +23,7 @@ from orders.admin.display import (
 )
 from orders.models import Order
 from orders.panels import payment_rows
-from orders.services.schedule import order_cycles
+from orders.services.schedule import order_cycles, pauses_of
 
 EVENTS_SHOWN = 100
 
@@ -168,7 +168,7 @@ def sections(order: Order) -> dict[str, Any]:
     for event in events:
         event.body_text = json.dumps(event.body, indent=2, sort_keys=True)
     return {
-        "pause_periods": list(order.pause_periods.all()),
+        "pause_periods": pauses_of(order),
         "cycles": order_cycles(order),
         "invoices": invoices,
         "loose_payments": rows_by_invoice.get(None, []),

@@ -5,8 +5,10 @@ Boundaries are ``anchor + n x cycle`` with month ends clamped by ``relativedelta
 drift. A free trial is cycle 0 and shifts the anchor by its days. Each pause shifts every
 boundary after it by the paused time (an open pause by the time paused so far). All in UTC.
 
-The functions read an order's pause periods through ``order.pause_periods.all()``: prefetch
-them (or set them with ``pauses_set``) and nothing here runs a query.
+The functions read an order's pause periods with ``pauses_of``: load them first (``pauses_load``
+for a page of orders, ``pauses_prefetch()`` in a queryset, or ``pauses_set`` for an order being
+built) and nothing here runs a query. Loaded periods live in the order's ``loaded_pauses``
+list, Django's public ``Prefetch(to_attr=...)`` place for them.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, prefetch_related_objects
 
 from config import clock
 from orders.models import CLOSED, Order, OrderStatus, PausePeriod, PeriodUnit, PricingModel
 
+# The order attribute that holds its loaded pause periods (a list, in pause order).
+LOADED = "loaded_pauses"
 # More cycles than any order can have (2,000 cycles, or 999-day trials): a guard, not a rule.
 MAX_CYCLES = 100_000
 
@@ -40,29 +44,21 @@ def pauses_of(order: Order) -> list[PausePeriod]:
     """The order's pause periods in pause order (none for an unsaved preview order)."""
     if order._state.adding:
         return []
-    # Read loaded periods straight from the prefetch cache: going through the related
-    # manager builds a manager and a queryset per call, which adds up over a page of orders.
-    loaded = getattr(order, "_prefetched_objects_cache", {}).get("pause_periods")
+    loaded = getattr(order, LOADED, None)
     periods = loaded if loaded is not None else order.pause_periods.all()
     return sorted(periods, key=lambda p: p.pause_date)
 
 
 def pauses_set(order: Order, periods: Iterable[PausePeriod]) -> None:
-    """Make ``order.pause_periods.all()`` answer ``periods`` without a query."""
-    _pauses_cache(order, _evaluated(list(periods)))
+    """Make ``pauses_of(order)`` answer ``periods`` without a query (an order being changed
+    or built keeps the periods it has in memory)."""
+    setattr(order, LOADED, list(periods))
 
 
-def _evaluated(periods: list[PausePeriod]) -> QuerySet[PausePeriod]:
-    """A queryset whose result is ``periods`` (it is never run)."""
-    queryset = PausePeriod.objects.all()
-    queryset._result_cache = periods
-    queryset._prefetch_done = True  # type: ignore[attr-defined]  # Django's own prefetch flag
-    return queryset
-
-
-def _pauses_cache(order: Order, queryset: QuerySet[PausePeriod]) -> None:
-    cache = getattr(order, "_prefetched_objects_cache", None) or {}
-    order._prefetched_objects_cache = {**cache, "pause_periods": queryset}  # type: ignore[attr-defined]  # Django's prefetch cache
+def pauses_prefetch() -> Prefetch:
+    """For ``prefetch_related``: the pause periods, where ``pauses_of`` reads them. A new
+    ``Prefetch`` each time: Django adds a prefix to one used in a nested lookup."""
+    return Prefetch("pause_periods", to_attr=LOADED)
 
 
 _UNITS: dict[str, str] = {
@@ -75,17 +71,14 @@ _UNITS: dict[str, str] = {
 
 def pauses_load(orders: Iterable[Order]) -> None:
     """Read the pause periods of ``orders`` in one query, and only for orders ever paused
-    (most never are: they share one empty result, built once, without a query)."""
+    (most never are: they get an empty list without a query)."""
     orders = list(orders)
-    paused = [o.pk for o in orders if o.times_paused]
-    periods: dict = {pk: [] for pk in paused}
-    if paused:
-        for period in PausePeriod.objects.filter(order_id__in=paused):
-            periods[period.order_id].append(period)
-    none = _evaluated([])  # read-only: a new pause replaces an order's queryset, never edits it
     for order in orders:
-        found = periods.get(order.pk)
-        _pauses_cache(order, _evaluated(found) if found else none)
+        if order.times_paused:
+            vars(order).pop(LOADED, None)  # Django skips orders that have them already
+        else:
+            pauses_set(order, [])
+    prefetch_related_objects([o for o in orders if o.times_paused], pauses_prefetch())
 
 
 def cycle_length(order: Order, cycles: int = 1) -> relativedelta | timedelta:

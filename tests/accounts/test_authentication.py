@@ -8,7 +8,7 @@ from accounts import services
 from accounts.scopes import READ_ORDERS
 from tests.conftest import make_member
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_bearer_token_identifies_the_app(api, app_factory):

@@ -164,11 +164,13 @@ def test_a_submission_id_of_another_plans_order_is_refused(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_simultaneous_requests_with_one_key_make_one_order(api, app_token, monthly, member):
+def test_twenty_simultaneous_requests_with_one_key_make_one_order(
+    http_api, app_token, monthly, member
+):
     body = offline_body(monthly, member)
 
     def send(_):
-        return api.post(OFFLINE, body, token=app_token, headers=keyed("race"))
+        return http_api.post(OFFLINE, body, token=app_token, headers=keyed("race"))
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         replies = list(pool.map(send, range(20)))
@@ -187,11 +189,11 @@ def test_twenty_simultaneous_requests_with_one_key_make_one_order(api, app_token
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_simultaneous_checkouts_with_one_submission_id_make_one_order(
-    api, app_token, monthly, member
+    http_api, app_token, monthly, member
 ):
     body = offline_body(monthly, member, submissionId=str(uuid.uuid4()))
     with ThreadPoolExecutor(max_workers=20) as pool:
-        replies = list(pool.map(lambda _: api.post(OFFLINE, body, token=app_token), range(20)))
+        replies = list(pool.map(lambda _: http_api.post(OFFLINE, body, token=app_token), range(20)))
     assert [r.status for r in replies] == [200] * 20
     assert len({r.body["order"]["id"] for r in replies}) == 1
     assert Order.objects.count() == 1

@@ -22,6 +22,8 @@ JSON = {"Content-Type": "application/json"}
 PREVIEW = "/admin/orders/order/price-preview/"
 OFFLINE = "/pricing-plans/v2/checkout/orders/offline"
 SESSIONS = "/billing/v2/order-sessions"
+# An id nothing has; fixed, so that the test ids are the same in every process.
+UNKNOWN = "4e5b8ad8-c658-4c63-9c37-84ac65936f1a"
 
 
 @pytest.fixture
@@ -38,8 +40,8 @@ def _body_in_envelope(reply) -> dict:
     [
         OFFLINE,
         SESSIONS,
-        f"/api/v1/invoices/{uuid.uuid4()}/pay",
-        "/pricing-plans/v2/orders/" + str(uuid.uuid4()) + "/cancel",
+        f"/api/v1/invoices/{UNKNOWN}/pay",
+        f"/pricing-plans/v2/orders/{UNKNOWN}/cancel",
     ],
 )
 def test_a_json_body_nested_a_thousand_deep_answers_400_invalid_json(api, app_token, path):

@@ -11,7 +11,7 @@ from config import clock as tally_clock
 from config import money
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_oversized_body_gets_413_in_the_wix_envelope(api, settings, app_factory):
     _, token = app_factory()
     big = b"{" + b" " * (1024 * 1024 + 10) + b"}"
@@ -26,7 +26,7 @@ def test_oversized_body_gets_413_in_the_wix_envelope(api, settings, app_factory)
     assert reply.body["details"]["applicationError"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_oversized_receipts_body_gets_413_as_problem_json(api):
     big = b"{" + b" " * (1024 * 1024 + 10) + b"}"
     reply = api.request(
@@ -40,7 +40,7 @@ def test_oversized_receipts_body_gets_413_as_problem_json(api):
     assert reply.body["status"] == 413
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_unknown_api_path_is_a_json_404(api):
     reply = api.get("/pricing-plans/v2/nothing-here")
     assert reply.status == 404
@@ -124,7 +124,7 @@ def test_pinned_clock_is_utc_even_when_given_another_zone():
         tally_clock.override(None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_every_response_carries_a_request_id(api):
     first = api.get("/pricing-plans/v2/nothing-here")
     second = api.get("/healthz")
@@ -132,7 +132,7 @@ def test_every_response_carries_a_request_id(api):
     assert first.headers["x-wix-request-id"] != second.headers["x-wix-request-id"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_proxys_request_id_is_kept_and_a_malformed_one_replaced(api):
     kept = api.get("/healthz", headers={"X-Request-Id": "edge-42.a"})
     replaced = api.get("/healthz", headers={"X-Request-Id": "bad id <script>"})

@@ -25,6 +25,20 @@ def test_sign_up_makes_a_member_signed_in_with_the_email_as_username(client):
     assert client.get("/account/orders/").status_code == 200
 
 
+def test_sign_up_refuses_a_password_like_the_email(client):
+    response = client.post(
+        "/accounts/sign-up/",
+        {
+            "email": "violet.harbour@example.com",
+            "password1": "violetharbour",
+            "password2": "violetharbour",
+        },
+    )
+    assert response.status_code == 400
+    assert "too similar" in response.content.decode()
+    assert not User.objects.exists()
+
+
 def test_sign_up_returns_to_the_page_it_came_from(client, plan_factory):
     plan = plan_factory()
     target = f"/plans/{plan.pk}/checkout/"

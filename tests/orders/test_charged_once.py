@@ -115,22 +115,19 @@ def _probe(url: str, *args: str, provider: str | None = None) -> subprocess.Comp
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def _database_url(tmp_path: Path) -> str:
+def _database_url(tmp_path: Path, migrated_sqlite) -> str:
     """This test database on PostgreSQL; on SQLite (in memory here) a migrated file."""
     if connection.vendor == "postgresql":
         s = connection.settings_dict
         return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "TALLY_SECRET_KEY": "test-only-key"}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
-    )
-    return url
+    return migrated_sqlite(tmp_path / "crash.sqlite3")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_crash_between_charge_and_commit_charges_once_and_pays_the_same_invoice(tmp_path):
-    url = _database_url(tmp_path)
+def test_a_crash_between_charge_and_commit_charges_once_and_pays_the_same_invoice(
+    tmp_path, migrated_sqlite
+):
+    url = _database_url(tmp_path, migrated_sqlite)
     bought = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
     order_id = _probe(url, "seed", bought.isoformat()).stdout.strip().splitlines()[-1]
     renewal = bought + timedelta(days=31)

@@ -19,7 +19,7 @@ from accounts.scopes import READ_ORDERS, RECEIPTS_MANAGE, RECEIPTS_READ
 from receipts.models import Receipt
 from tests.receipts.conftest import assert_problem, receipt
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/accessToken/get"
 SUBSCRIPTION_KEY = {"Ocp-Apim-Subscription-Key": "any-non-empty-key"}
@@ -269,6 +269,7 @@ def test_token_requests_are_throttled_per_client_address(api, client, settings):
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the other process reads what this one wrote
 def test_secret_revoked_by_another_process_refuses_the_token_on_the_next_request(
     api, client, payment
 ):

@@ -31,6 +31,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def api(http_api):
+    """Simultaneous requests over real HTTP, each in a server thread of its own."""
+    return http_api
+
+
 def at_once(call, bodies: list) -> list[int]:
     """Send every body at the same instant from its own thread; the statuses, in any order."""
     barrier = threading.Barrier(len(bodies))

@@ -12,6 +12,13 @@ from tests.receipts import images as img
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture
+def api(http_api):
+    """Plain HTTP to the live server: the documents' headers pass the server too."""
+    return http_api
+
+
 VIPPS_HEADERS = {
     "Ocp-Apim-Subscription-Key": "0f14ebcab0ec4b29ae0cb90d91b4a84a",
     "Merchant-Serial-Number": "123456",

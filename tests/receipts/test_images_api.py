@@ -11,7 +11,7 @@ from tests.receipts.corpus import CASES
 
 UPLOAD = "/order-management/v1/image"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def test_first_upload_is_201_with_the_image_id(api, merchant):

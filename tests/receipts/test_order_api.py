@@ -8,7 +8,7 @@ from orders.models import OrderTimelineEntry, Payment
 from receipts.models import OrderMetadata
 from tests.receipts.conftest import assert_problem, image_body, names, order_meta, reason_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def url(payment_or_id) -> str:

@@ -11,7 +11,7 @@ from orders.models import OrderTimelineEntry, Payment
 from receipts.models import Receipt, ReceiptLine
 from tests.receipts.conftest import assert_problem, line, names, reason_of, receipt
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def url(payment_or_id) -> str:

@@ -10,7 +10,7 @@ from orders.models import OrderTimelineEntry, Payment
 from receipts.models import Receipt, ReceiptLine
 from tests.receipts.conftest import assert_problem, line, names, receipt
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 RETURNED = "returned one of two t-shirts"
 

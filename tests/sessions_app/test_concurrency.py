@@ -14,6 +14,12 @@ from tests.sessions_app.conftest import create_session, error_code
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture
+def api(http_api):
+    """Simultaneous requests over real HTTP, each in a server thread of its own."""
+    return http_api
+
+
 def submit_path(session_id: str) -> str:
     return f"/billing/v2/order-sessions/{quote(session_id, safe='')}/submit"
 

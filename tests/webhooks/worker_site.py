@@ -2,7 +2,6 @@
 
     python -m tests.webhooks.worker_site seed <receiver url> <orders>
     python -m tests.webhooks.worker_site pause
-    python -m tests.webhooks.worker_site state
 
 Each prints one JSON line. The tests run real ``manage.py worker`` processes beside it.
 """
@@ -51,27 +50,13 @@ def pause() -> dict:
     return {"paused": len(ids)}
 
 
-def state() -> dict:
-    from webhooks.models import Delivery
-
-    paused = Delivery.objects.values_list("event_id", flat=True).distinct()
-    return {
-        "paused": sorted(str(i) for i in paused),
-    }
-
-
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     command, *args = sys.argv[1:]
-    if command == "seed":
-        result = seed(args[0], int(args[1]))
-    elif command == "pause":
-        result = pause()
-    else:
-        result = state()
+    result = seed(args[0], int(args[1])) if command == "seed" else pause()
     print(json.dumps(result))
 
 
