@@ -37,6 +37,13 @@ class App(models.Model):
         help_text="The site's own app: the member pages buy through its order sessions.",
     )
     created = models.DateTimeField(auto_now_add=True)
+    session_key_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The order-session key version that encrypts for this app now; None before "
+        "its first session.",
+    )
 
     class Meta:
         ordering = ["name"]

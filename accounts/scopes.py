@@ -48,7 +48,6 @@ ORDER_READERS: tuple[str, ...] = (MANAGE_ORDERS, READ_ORDERS, MANAGE_BOOKINGS_SE
 PRICE_READERS: tuple[str, ...] = (READ_PLANS, *ORDER_READERS)
 OFFLINE_ORDER_REGISTRARS: tuple[str, ...] = (MANAGE_ORDERS, REGISTER_OFFLINE_ORDERS)
 PLAN_READERS: tuple[str, ...] = (READ_PLANS, MANAGE_PLANS)
-PUBLIC_PLAN_READERS: tuple[str, ...] = (READ_PUBLIC_PLANS, *PLAN_READERS)
 
 # A member (browser session or personal token) acts only on their own orders.
 MEMBER_SCOPES: frozenset[str] = frozenset(

@@ -13,6 +13,7 @@ from accounts.models import ApiToken, App, User
 from accounts.scopes import ALL_SCOPES, MANAGE_ORDER_SESSIONS, READ_ORDER_SESSIONS
 from config import clock
 from config.errors import ConflictError, InvalidError, NotFoundError
+from config.queries import unique_or_none
 
 APP_TOKEN_PREFIX = "tly_app_"
 MEMBER_TOKEN_PREFIX = "tly_mem_"
@@ -152,7 +153,7 @@ def token_owner(raw: str) -> App | User | None:
         return None
     live = {"tokens__digest": digest_of(raw), "tokens__revoked_at__isnull": True}
     if raw.startswith(APP_TOKEN_PREFIX):
-        return App.objects.filter(**live).first()
+        return unique_or_none(App.objects.filter(**live))
     if raw.startswith(MEMBER_TOKEN_PREFIX):
-        return User.objects.filter(**live).first()
+        return unique_or_none(User.objects.filter(**live))
     return None

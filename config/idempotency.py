@@ -13,7 +13,8 @@ choosing, up to 255 characters::
 - While the first request still runs, another with its key is refused: 409
   ``IDEMPOTENCY_KEY_IN_USE`` (retry later to get the answer).
 - Keys belong to the caller (a hash of the ``Authorization`` header, or the signed-in user):
-  two apps never see each other's answers.
+  two apps never see each other's answers. A request without credentials (a site visitor
+  reading the public plans) takes no key: the header is ignored.
 
 The key's row is claimed before the request runs: inserted in a short transaction of its own,
 under a unique constraint on (caller, key), so of two simultaneous requests exactly one
@@ -64,13 +65,16 @@ def applies_to(request: HttpRequest) -> bool:
     return request.method in METHODS and request.path.startswith(PATH_PREFIXES)
 
 
-def scope_of(request: HttpRequest) -> str:
-    """Who the key belongs to: the credentials sent, or the signed-in user."""
+def scope_of(request: HttpRequest) -> str | None:
+    """Who the key belongs to: the credentials sent, or the signed-in user. None for a
+    visitor without either: the calls open to visitors only read, and a key shared by every
+    visitor would let one visitor's request block another's."""
     credentials = request.META.get("HTTP_AUTHORIZATION", "").strip()
     if not credentials:
         user = getattr(request, "user", None)
-        pk = user.pk if user is not None and user.is_authenticated else None
-        credentials = f"user:{pk}" if pk is not None else "anonymous"
+        if user is None or not user.is_authenticated or user.pk is None:
+            return None
+        credentials = f"user:{user.pk}"
     return hashlib.sha256(credentials.encode()).hexdigest()
 
 
@@ -203,6 +207,9 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or not applies_to(request):
             return self.get_response(request)
+        scope = scope_of(request)
+        if scope is None:  # a visitor: nothing to write, no key of their own
+            return self.get_response(request)
         if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isprintable():
             message = f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters."
             return refusal(request, 400, "INVALID_IDEMPOTENCY_KEY", message)
@@ -211,7 +218,7 @@ class IdempotencyMiddleware:
         except RequestDataTooBig:
             return refusal(request, 413, "PAYLOAD_TOO_LARGE", "The request body is too large.")
         try:
-            row = key_claim(scope=scope_of(request), key=key, fingerprint=fingerprint)
+            row = key_claim(scope=scope, key=key, fingerprint=fingerprint)
         except KeyRefused as refused:
             return refusal(request, refused.status, refused.code, refused.message)
         if row.status_code is not None:

@@ -269,6 +269,7 @@ LOGGING = {
 # | TALLY_THROTTLE_CALLER | API requests per token (`N/s`, `N/min`, `N/hour`; `off`) | 3000/min |
 # | TALLY_THROTTLE_ADDRESS | API requests per client address | 6000/min |
 # | TALLY_THROTTLE_AUTH_FAILURES | failed API authentications per client address | 30/min |
+# | TALLY_THROTTLE_ANONYMOUS | API requests without credentials per client address | 600/min |
 # | TALLY_THROTTLE_CACHE | throttle counts: `memory` (per process) or `database` | memory |
 
 INSTALLED_APPS += ["axes", "csp", "drf_spectacular_sidecar"]
@@ -302,11 +303,13 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "config.throttling.CallerRateThrottle",
     "config.throttling.AddressRateThrottle",
+    "config.throttling.AnonymousRateThrottle",
 ]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "caller": env_rate("TALLY_THROTTLE_CALLER", "3000/min"),
     "address": env_rate("TALLY_THROTTLE_ADDRESS", "6000/min"),
     "auth_failures": env_rate("TALLY_THROTTLE_AUTH_FAILURES", "30/min"),
+    "anonymous": env_rate("TALLY_THROTTLE_ANONYMOUS", "600/min"),
 }
 REST_FRAMEWORK["NUM_PROXIES"] = int(os.environ.get("TALLY_PROXY_COUNT", "0"))
 # Counts are per process by default (`make run` is one process). Several processes enforce

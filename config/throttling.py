@@ -1,10 +1,12 @@
 """API throttling: per caller, per client address, and failed authentications apart.
 
-Three budgets, each a rate in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` set from the
+Four budgets, each a rate in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` set from the
 environment (docs/operations.md):
 
 - ``caller``: requests per token (an app, or a member's token or session);
 - ``address``: requests per client address, signed in or not;
+- ``anonymous``: requests without credentials per client address (the few calls open to
+  site visitors, such as the public plans), a smaller budget than ``address``;
 - ``auth_failures``: failed authentications per client address. Past it, every request that
   carries credentials from that address is refused, right ones included, until the window
   ends: a guesser learns nothing more, however fast it sends.
@@ -95,6 +97,18 @@ class AddressRateThrottle(WindowThrottle):
     scope = "address"
 
     def get_cache_key(self, request, view) -> str:
+        return self.window_key(self.get_ident(request))
+
+
+class AnonymousRateThrottle(WindowThrottle):
+    """Requests without credentials, per client address: visitors read only the public
+    calls, and need far fewer than an integration."""
+
+    scope = "anonymous"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if caller_of(request) is not None:
+            return None
         return self.window_key(self.get_ident(request))
 
 

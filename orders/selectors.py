@@ -19,6 +19,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 
 from accounts.models import User
+from config.queries import unique_or_none
 from orders.errors import MemberNotFound, OrderNotFound, PlanNotFound
 from orders.filters import OrderFilter
 from orders.models import (
@@ -210,7 +211,7 @@ def member_find(key: uuid.UUID | str) -> User | None:
             if not text:
                 return None
             return User.objects.filter(email__iexact=text).order_by("pk").first()
-    return User.objects.filter(member_id=key).first()
+    return unique_or_none(User.objects.filter(member_id=key))
 
 
 def member_get(member_id: uuid.UUID) -> User:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -49,9 +50,16 @@ class PlanView(WixView):
         return parsing.order_id_of(value)
 
 
-class PublicPlanListView(PlanView):
-    required_scopes = scopes.PUBLIC_PLAN_READERS
+class PublicPlanView(PlanView):
+    """The public catalogue: site visitors read it without credentials, as on Wix (the
+    typings' ``PublicPlan`` "can be read by any site member or visitor"). Only public plans
+    that are not archived, with the public fields; sent credentials are still checked (a bad
+    token is 401), and callers without any are held to the anonymous throttle."""
 
+    permission_classes = [AllowAny]
+
+
+class PublicPlanListView(PublicPlanView):
     @extend_schema(
         operation_id="listPublicPlans",
         tags=[TAG],
@@ -70,9 +78,7 @@ class PublicPlanListView(PlanView):
         return Response(page_reply(page, public=True))
 
 
-class PublicPlanQueryView(PlanView):
-    required_scopes = scopes.PUBLIC_PLAN_READERS
-
+class PublicPlanQueryView(PublicPlanView):
     @extend_schema(
         operation_id="queryPublicPlans",
         tags=[TAG],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from config import clock
+from config.queries import unique_or_none
 from orders.errors import MemberNotFound, PlanNotFound
 from orders.models import Plan
 from orders.selectors import member_find
@@ -25,7 +26,7 @@ def coupon_count_check(coupon_codes: list | tuple) -> None:
 
 def checkout_subjects(data: SessionData) -> tuple[Plan, User]:
     """The plan and the buyer the session names (400 with the orders codes when unknown)."""
-    plan = Plan.objects.filter(pk=data.plan_id).first()
+    plan = unique_or_none(Plan.objects.filter(pk=data.plan_id))
     if plan is None:
         raise PlanNotFound(status=400)
     buyer = member_find(data.member_id)

@@ -40,6 +40,20 @@ def session_key_current(*, app: App) -> SessionKeyVersion:
         return current
 
 
+def session_key_current_version(*, app: App) -> int:
+    """The number of the version that encrypts for ``app`` (what sealing needs).
+
+    The app's row names it (``App.session_key_version``, written with every new version in
+    the same transaction), and that row is read afresh on every request to authenticate the
+    caller: a rotation or a revoke holds from the very next request, without a query of
+    its own here. An instance read before a revoke would seal under the retired version, and
+    that session is then refused when opened (``token_open`` reads the retirement itself).
+    """
+    if app.session_key_version is not None:
+        return app.session_key_version
+    return session_key_current(app=app).version
+
+
 def session_key_rotate(*, app: App, actor: Actor, revoke: bool = False) -> SessionKeyVersion:
     """A new version encrypts from now on. With ``revoke``, every older version retires now."""
     keys.master_secrets()  # refuse before changing anything when no secret is configured
@@ -85,7 +99,11 @@ def _current(app: App) -> SessionKeyVersion | None:
 
 
 def _create_next(app: App, actor: Actor) -> SessionKeyVersion:
+    """The next version, made the one that encrypts (on the version rows and the app's row)."""
     last = SessionKeyVersion.objects.filter(app=app).aggregate(last=Max("version"))["last"]
-    return SessionKeyVersion.objects.create(
+    created = SessionKeyVersion.objects.create(
         app=app, version=(last or 0) + 1, created=clock.now(), created_by=str(actor)
     )
+    App.objects.filter(pk=app.pk).update(session_key_version=created.version)
+    app.session_key_version = created.version
+    return created

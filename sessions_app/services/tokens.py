@@ -10,10 +10,11 @@ from django.db.models import Subquery, UUIDField
 
 from accounts.models import App
 from config import clock
+from config.queries import unique_or_none
 from sessions_app import codec, keys
 from sessions_app.errors import OrderSessionNotFound
 from sessions_app.models import SessionKeyVersion, SubmittedSession, decrypts_at
-from sessions_app.services.keys import session_key_current
+from sessions_app.services.keys import session_key_current_version
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class OpenToken:
 def token_seal(*, app: App, claims: dict[str, Any]) -> str:
     """Encrypt ``claims`` under the app's current key version and the current master secret."""
     app_id = str(app.app_def_id)
-    version = session_key_current(app=app).version
+    version = session_key_current_version(app=app)
     master = keys.current_master()
     return codec.seal(
         claims,
@@ -40,7 +41,8 @@ def token_open(*, app: App, token: str) -> OpenToken:
 
     The key comes from the caller's app and the token's kid, never from the token's app. It
     derives from the master secret alone, so decryption needs no query; the one query, after
-    it, reads the key version's retirement and the session's submission together.
+    it, reads the key version's retirement and the session's submission together (from the
+    database, never from the ``app`` instance, which may have been read before a revoke).
     """
     app_id = str(app.app_def_id)
 
@@ -59,11 +61,11 @@ def token_open(*, app: App, token: str) -> OpenToken:
 
 def _key_state(app: App, version: int, sid: str) -> tuple | None:
     """(retires_at, order_id) of the key version and the session, or None if no such version:
-    one query."""
-    submitted = SubmittedSession.objects.filter(sid=sid).values("order_id")[:1]
-    return (
-        SessionKeyVersion.objects.filter(app=app, version=version)
+    one query, on unique keys, so unsorted (the models' default orderings would add a join
+    to the apps table and a sort to the subquery)."""
+    submitted = SubmittedSession.objects.filter(sid=sid).order_by().values("order_id")[:1]
+    return unique_or_none(
+        SessionKeyVersion.objects.filter(app_id=app.pk, version=version)
         .annotate(order_id=Subquery(submitted, output_field=UUIDField()))
         .values_list("retires_at", "order_id")
-        .first()
     )

@@ -197,3 +197,14 @@ def test_twenty_simultaneous_checkouts_with_one_submission_id_make_one_order(
     assert [r.status for r in replies] == [200] * 20
     assert len({r.body["order"]["id"] for r in replies}) == 1
     assert Order.objects.count() == 1
+
+
+def test_a_visitors_key_is_ignored_so_visitors_never_share_one(api, monthly):
+    # when two visitors (no credentials) query the public plans with one key, other bodies
+    query = "/pricing-plans/v2/plans/public/query"
+    first = api.post(query, {"query": {}}, headers=keyed("visitor-key"))
+    second = api.post(query, {"query": {"paging": {"limit": 1}}}, headers=keyed("visitor-key"))
+    # then both run, neither is a replay or a refusal, and no key is kept
+    assert first.status == second.status == 200
+    assert "idempotent-replayed" not in second.headers
+    assert not IdempotencyKey.objects.exists()

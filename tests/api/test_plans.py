@@ -60,6 +60,47 @@ def test_public_plans_are_the_visible_ones_not_archived(api, token_with, catalog
     assert "hasOrders" not in reply.body["plans"][0]
 
 
+def test_visitors_list_public_plans_without_credentials(api, catalogue_of_three):
+    # given a public, a hidden and an archived plan
+    public, hidden, archived = catalogue_of_three
+    # when a visitor lists the public plans, without any credentials, also by the others' ids
+    everything = api.get(PLANS + "/public")
+    by_id = api.get(PLANS + "/public", params={"planIds": [str(hidden.id), str(archived.id)]})
+    # then only the public plan shows, with the public fields alone
+    assert everything.status == 200
+    assert [p["id"] for p in everything.body["plans"]] == [str(public.id)]
+    assert not {"public", "archived", "hasOrders"} & everything.body["plans"][0].keys()
+    assert by_id.status == 200 and by_id.body["plans"] == []
+
+
+def test_visitors_query_public_plans_without_credentials(api, catalogue_of_three):
+    public, hidden, archived = catalogue_of_three
+    ids = [str(plan.id) for plan in catalogue_of_three]
+    reply = api.post(PLANS + "/public/query", {"query": {"filter": {"id": {"$in": ids}}}})
+    assert reply.status == 200
+    assert [p["id"] for p in reply.body["plans"]] == [str(public.id)]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/{id}", None),
+        ("GET", "", None),
+        ("GET", "/stats", None),
+        ("POST", "", {"plan": {"name": "Free", "pricing": {"singlePaymentUnlimited": True}}}),
+        ("POST", "/{id}/archive", {}),
+    ],
+)
+def test_visitors_read_only_the_public_plans(api, monthly, method, path, body):
+    reply = api.request(method, PLANS + path.format(id=monthly.id), json_body=body)
+    assert reply.status == 401
+    assert code_of(reply) == "UNAUTHENTICATED"
+
+
+def test_a_bad_token_on_the_public_plans_is_refused_not_treated_as_a_visitor(api, monthly):
+    assert api.get(PLANS + "/public", token="tly_app_not-a-token").status == 401
+
+
 def test_list_plans_filters_by_archived_and_visibility(api, manager, catalogue_of_three):
     public, hidden, archived = catalogue_of_three
     default = api.get(PLANS, token=manager).body["plans"]

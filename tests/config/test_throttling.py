@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/me"
 RECEIPT = "/order-management/v1/receipt/tx-1"
+PUBLIC_PLANS = "/pricing-plans/v2/plans/public"
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def rates(settings):
     """``rates(caller="3/min")``: the throttle rates for this test."""
 
     def set_rates(**scopes: str | None) -> None:
-        base = {"caller": None, "address": None, "auth_failures": None}
+        base = {"caller": None, "address": None, "auth_failures": None, "anonymous": None}
         settings.REST_FRAMEWORK = {
             **settings.REST_FRAMEWORK,
             "DEFAULT_THROTTLE_RATES": {**base, **scopes},
@@ -118,3 +119,15 @@ def test_failure_counts_in_the_database_cache_are_seen_by_every_process(api, rat
     elsewhere = DatabaseCache("tally_throttle_cache", {})
     throttle = AuthFailureThrottle()
     assert elsewhere.get(throttle.window_key("127.0.0.1")) == 2
+
+
+def test_visitors_without_credentials_have_the_anonymous_budget(api, app_factory, rates):
+    # given a budget of 2 requests a minute for callers without credentials
+    rates(anonymous="2/min")
+    token = app_factory()[1]
+    # when a visitor reads the public plans three times, and an app from the same address
+    visitor = [api.get(PUBLIC_PLANS).status for _ in range(3)]
+    app = [api.get(PUBLIC_PLANS, token=token).status for _ in range(3)]
+    # then the third visit is refused, and the app's calls are not counted in that budget
+    assert visitor == [200, 200, 429]
+    assert app == [200, 200, 200]

@@ -10,6 +10,7 @@ import { check, clientFor, codeOf, isDate, refusal, results, step } from './harn
 const config = JSON.parse(process.env.TALLY_SDK_CONFIG);
 const manager = clientFor({ plans }, config.baseUrl, config.managerToken).plans;
 const reader = clientFor({ plans }, config.baseUrl, config.readerToken).plans;
+const visitor = clientFor({ plans }, config.baseUrl).plans; // no credentials at all
 
 let monthlyId;
 let passId;
@@ -100,6 +101,10 @@ await step('listPublicPlans', async () => {
   check(isDate(reply.plans[0]._createdDate), '_createdDate is a Date');
   const byId = await reader.listPublicPlans({ planIds: [passId] });
   check(byId.plans.length === 1 && byId.plans[0]._id === passId, 'planIds');
+  const seen = await visitor.listPublicPlans();
+  check(seen.plans.length === 2 && seen.plans[0].public === undefined, 'a visitor lists them');
+  const hidden = await refusal(() => visitor.getPlan(passId));
+  check(codeOf(hidden) === 'UNAUTHENTICATED', `a visitor gets no plan: ${codeOf(hidden)}`);
   return { total: reply.pagingMetadata.total };
 });
 
@@ -111,6 +116,8 @@ await step('queryPublicPlans', async () => {
   check(sorted.totalCount === 2, `totalCount ${sorted.totalCount}`);
   const byId = await reader.queryPublicPlans().in('_id', [monthlyId]).find();
   check(byId.items.length === 1 && byId.items[0]._id === monthlyId, 'by id');
+  const seen = await visitor.queryPublicPlans().eq('slug', 'day-pass').find();
+  check(seen.items.length === 1 && seen.items[0]._id === passId, 'a visitor queries them');
   return { count: sorted.totalCount };
 });
 
@@ -119,6 +126,8 @@ await step('archivePlan', async () => {
   check(plan.archived === true && plan.public === false, 'archived and hidden');
   const again = await refusal(() => manager.archivePlan(passId));
   check(codeOf(again) === 'already_archived', `again: ${codeOf(again)}`);
+  const { plans: seen } = await visitor.listPublicPlans();
+  check(!seen.some((p) => p._id === passId), 'visitors never see an archived plan');
   return null;
 });
 

@@ -112,6 +112,19 @@ def test_token_under_previous_key_works_within_grace_period_and_not_after(sessio
         token_open(app=app, token=token)
 
 
+def test_the_app_row_names_the_version_that_encrypts(session_app, clock):
+    # given an app's first version, then a rotation and a revoke
+    app, _ = session_app
+    seal_for(app)
+    versions = [type(app).objects.get(pk=app.pk).session_key_version]
+    for revoke in (False, True):
+        session_key_rotate(app=type(app).objects.get(pk=app.pk), actor=OWNER, revoke=revoke)
+        versions.append(type(app).objects.get(pk=app.pk).session_key_version)
+    # then the row always names the current version
+    assert versions == [1, 2, 3]
+    assert session_key_current(app=app).version == 3
+
+
 def test_grace_is_the_longest_session_lifetime_plus_leeway():
     assert GRACE == timedelta(hours=48, seconds=61)  # the leeway's last second included
 
