@@ -88,33 +88,50 @@ def _cursor() -> EmailCursor:
 
 
 def _from_outbox() -> int:
-    """Read the next marked events (in the order they were written): send each one's email,
-    and unmark at once those that call for none."""
+    """Read the marked events batch after batch, until a batch sends an email or reads no
+    mark (none left, or all held by another worker), so that 0 means the outbox has nothing
+    more for this job now."""
+    while True:
+        sent, read = _outbox_batch()
+        if sent or not read:
+            return sent
+
+
+def _outbox_batch() -> tuple[int, int]:
+    """The next marked events (in the order they were written): send each one's email, and
+    unmark at once those that call for none. Returns (emails sent, marks removed)."""
     marks = dict(EmailMark.objects.order_by("id").values_list("event_id", "id")[:BATCH])
     if not marks:
-        return 0
+        return 0, 0
     fields = ("id", "order_id", "slug", "created_date")
     events = list(OrderEvent.objects.filter(pk__in=marks, slug__in=SLUGS).only(*fields))
     dues: dict[Any, list[Due]] = {}
     for due in _dues_of(events):
         dues.setdefault(due.event_id, []).append(due)
-    EmailMark.objects.filter(pk__in=[m for e, m in marks.items() if e not in dues]).delete()
-    return sum(_deliver_event(marks[event_id], found) for event_id, found in dues.items())
+    idle = [mark for event_id, mark in marks.items() if event_id not in dues]
+    EmailMark.objects.filter(pk__in=idle).delete()
+    sent = read = 0
+    for event_id, found in dues.items():
+        outcome = _deliver_event(marks[event_id], found)
+        if outcome is not None:
+            sent, read = sent + outcome, read + 1
+    return sent, len(idle) + read
 
 
-def _deliver_event(mark_id: int, dues: list[Due]) -> int:
-    """Send an event's emails and remove its mark in one transaction; 0 when another worker
-    holds the mark or removed it (it sent them)."""
+def _deliver_event(mark_id: int, dues: list[Due]) -> int | None:
+    """Send an event's emails and remove its mark in one transaction: how many were sent
+    (0 when claimed before); None when another worker holds or removed the mark, or the send
+    failed (its claim and the mark roll back: tried again next tick)."""
     try:
         with transaction.atomic():
             mark = EmailMark.objects.select_for_update(skip_locked=True).filter(pk=mark_id)
             if not mark.exists():
-                return 0
+                return None
             sent = sum(_claim_and_send(due) for due in dues)
             mark.delete()
-    except Exception:  # a send that failed is retried next tick: its claim and mark roll back
+    except Exception:
         log.exception("member emails of event %s not sent", dues[0].event_id)
-        return 0
+        return None
     return sent
 
 
