@@ -2,27 +2,36 @@
 
 One template: the PDF is the printable page's own HTML rendered with its print styles (the
 ``@media print`` rules leave out the site's header and buttons), so the file and the page never
-disagree. WeasyPrint fetches nothing from the network: ``StaticOnlyFetcher`` serves our own
-static files and refuses every other address (the resource is then left out of the PDF).
+disagree. WeasyPrint fetches nothing from the network: its URL fetcher
+(``members.pdf_render``) serves our own static files and refuses every other address (the
+resource is then left out of the PDF).
 
-WeasyPrint needs Pango and HarfBuzz from the system. Where they cannot be loaded, the download
-answers a page that says so and links the printable page (503), never a server error.
+WeasyPrint runs in a process of its own, one per PDF: importing it sets Pillow's process-wide
+``LOAD_TRUNCATED_IMAGES``, which would make the web process accept the truncated images that
+receipts refuse. Where WeasyPrint cannot run (Pango and HarfBuzz missing), the download answers
+a page that says so and links the printable page (503), never a server error.
 """
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
-# The base address WeasyPrint resolves relative links against; only its static files are read.
-BASE_URL = "https://tally.invalid/"
+log = logging.getLogger("tally.members.pdf")
+
+RENDER_TIMEOUT = 60  # seconds; a PDF of one invoice takes about one
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint could not make the PDF here."""
 
 
 def pdf_response(
@@ -30,36 +39,32 @@ def pdf_response(
 ) -> HttpResponse:
     """``template`` rendered as a PDF download named ``filename``; the unavailable page (with a
     link to ``page_url``, the printable page) when WeasyPrint cannot run here."""
-    try:
-        import weasyprint  # loads Pango and HarfBuzz: fails without them
-    except (ImportError, OSError):
-        return render(request, "members/pdf_unavailable.html", {"page_url": page_url}, status=503)
     html = render_to_string(template, context, request)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher(weasyprint))
-    response = HttpResponse(document.write_pdf(), content_type="application/pdf")
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        return render(request, "members/pdf_unavailable.html", {"page_url": page_url}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
-def _fetcher(weasyprint: Any) -> Any:
-    """A URL fetcher for one rendering: our static files only (made per call, never shared)."""
-
-    class StaticOnlyFetcher(weasyprint.urls.URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            path = static_file(url)
-            if path is None:
-                raise ValueError(f"not fetched (only the site's static files are): {url}")
-            with open(path, "rb") as file:
-                return weasyprint.urls.URLFetcherResponse(url, file.read())
-
-    return StaticOnlyFetcher()
-
-
-def static_file(url: str) -> str | None:
-    """The file on disk for one of our static URLs under ``BASE_URL``; None for any other."""
-    parts = urlsplit(url)
-    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
-    if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(prefix):
-        return None
-    found = finders.find(parts.path.removeprefix(prefix))
-    return found if isinstance(found, str) else None
+def render_pdf(html: str) -> bytes:
+    """The PDF of ``html``, made by ``members.pdf_render`` in a process of its own."""
+    command = [sys.executable, "-m", "members.pdf_render"]
+    try:
+        done = subprocess.run(
+            command,
+            input=html.encode(),
+            capture_output=True,
+            timeout=RENDER_TIMEOUT,
+            cwd=settings.BASE_DIR,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.error("PDF not made: %s", exc)
+        raise PdfUnavailable() from exc
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        log.error("PDF not made: %s", done.stderr.decode(errors="replace")[-2000:])
+        raise PdfUnavailable()
+    return done.stdout
