@@ -212,7 +212,7 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
-def database_cpu() -> dict[int, float]:
+def database_cpu(ours: frozenset[int] = frozenset()) -> dict[int, float]:
     """CPU seconds so far of each PostgreSQL backend serving this database for others (the
     gunicorn workers' connections; this process's own is left out). PostgreSQL runs on the
     same machine, so its share of a journey is part of what a journey costs."""
@@ -223,7 +223,31 @@ def database_cpu() -> dict[int, float]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
             " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
-        return {pid: _process_cpu(pid) for (pid,) in cursor.fetchall()}
+        return {pid: _process_cpu(pid) for (pid,) in cursor.fetchall() if pid not in ours}
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _sample_database_cpu(seen: dict[int, float], done: threading.Event, ours: int) -> None:
+    """Every half second, the latest CPU of each backend: one that a worker replaces (its
+    connection reached its age) is counted up to its last sample. ``ours``: the backend of
+    the thread that started this one."""
+    from django.db import connection
+
+    try:
+        while True:
+            for pid, seconds in database_cpu(frozenset({ours})).items():
+                seen[pid] = max(seen.get(pid, 0.0), seconds)  # 0 once it has exited
+            if done.wait(0.5):
+                break
+    finally:
+        connection.close()
 
 
 def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid: int) -> dict:
@@ -245,6 +269,12 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
     cpu, db_before, client_cpu = cpu_seconds(master_pid), database_cpu(), time.process_time()
+    db_seen = dict(db_before)
+    sampling = threading.Event()
+    sampler = threading.Thread(
+        target=_sample_database_cpu, args=(db_seen, sampling, _backend_pid())
+    )
+    sampler.start()
     start = time.monotonic()
     for thread in threads:
         thread.start()
@@ -253,8 +283,9 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid
     elapsed = time.monotonic() - start
     cpu = cpu_seconds(master_pid) - cpu
     client_cpu = time.process_time() - client_cpu
-    db_after = database_cpu()
-    db_cpu = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in db_after.items())
+    sampling.set()
+    sampler.join()
+    db_cpu = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in db_seen.items())
     journeys = max(sum(done), 1)
     per_journey = {
         "web": cpu / journeys * 1000,
@@ -270,7 +301,6 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid
         "client_cpu_ms_per_journey": round(per_journey["client"], 1),
         # What two idle cores would allow if CPU were the only limit: web, database and client.
         "cpu_bound_journeys_per_s_on_2_cores": round(2000 / sum(per_journey.values()), 1),
-        "database_backends_gone": sorted(set(db_before) - set(db_after)),
         "load_average": os.getloadavg()[0],
         "errors": errors,
     }
