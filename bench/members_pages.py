@@ -17,9 +17,10 @@ cookie, measures:
 2. journeys per second with ``BENCH_CLIENTS`` concurrent members (default 4) for
    ``BENCH_SECONDS`` (default 20): the checkout page, Confirm (an order session created and
    submitted), the pay page, paying with the approved test card, and the confirmation page:
-   five requests, one order. Target: >= 10 journeys a second. Also reported: the gunicorn
-   workers' CPU time per journey, and the load average, since a shared machine's rate says
-   little on its own.
+   five requests, one order. Target: >= 10 journeys a second. Also reported: the CPU time
+   per journey of the gunicorn workers, of their PostgreSQL backends and of this client, the
+   rate two idle cores would allow from those, and the load average, since a shared
+   machine's rate says little on its own.
 
 Results go to stdout and to bench/results/members_pages.json.
 """
@@ -198,13 +199,55 @@ def journey(client: Client, plan_id: str) -> None:
 def cpu_seconds(master_pid: int) -> float:
     """CPU time used so far by gunicorn's workers (Linux /proc): the machine may be shared,
     and CPU per journey says what a free machine would do where journeys a second cannot."""
-    tick = os.sysconf("SC_CLK_TCK")
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    total = 0
-    for pid in children:
+    return sum(_process_cpu(int(pid)) for pid in children)
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system CPU seconds of one process so far (0 once it has exited)."""
+    try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def database_cpu(ours: frozenset[int] = frozenset()) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database for others (the
+    gunicorn workers' connections; this process's own is left out). PostgreSQL runs on the
+    same machine, so its share of a journey is part of what a journey costs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {pid: _process_cpu(pid) for (pid,) in cursor.fetchall() if pid not in ours}
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _sample_database_cpu(seen: dict[int, float], done: threading.Event, ours: int) -> None:
+    """Every half second, the latest CPU of each backend: one that a worker replaces (its
+    connection reached its age) is counted up to its last sample. ``ours``: the backend of
+    the thread that started this one."""
+    from django.db import connection
+
+    try:
+        while True:
+            for pid, seconds in database_cpu(frozenset({ours})).items():
+                seen[pid] = max(seen.get(pid, 0.0), seconds)  # 0 once it has exited
+            if done.wait(0.5):
+                break
+    finally:
+        connection.close()
 
 
 def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid: int) -> dict:
@@ -225,7 +268,13 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid
             done[i] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(clients))]
-    cpu = cpu_seconds(master_pid)
+    cpu, db_before, client_cpu = cpu_seconds(master_pid), database_cpu(), time.process_time()
+    db_seen = dict(db_before)
+    sampling = threading.Event()
+    sampler = threading.Thread(
+        target=_sample_database_cpu, args=(db_seen, sampling, _backend_pid())
+    )
+    sampler.start()
     start = time.monotonic()
     for thread in threads:
         thread.start()
@@ -233,11 +282,25 @@ def journeys_per_second(port: int, sessions: list[str], plan_id: str, master_pid
         thread.join()
     elapsed = time.monotonic() - start
     cpu = cpu_seconds(master_pid) - cpu
+    client_cpu = time.process_time() - client_cpu
+    sampling.set()
+    sampler.join()
+    db_cpu = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in db_seen.items())
+    journeys = max(sum(done), 1)
+    per_journey = {
+        "web": cpu / journeys * 1000,
+        "database": db_cpu / journeys * 1000,
+        "client": client_cpu / journeys * 1000,
+    }
     return {
         "journeys": sum(done),
         "seconds": round(elapsed, 1),
         "journeys_per_s": round(sum(done) / elapsed, 1),
-        "web_cpu_ms_per_journey": round(cpu / max(sum(done), 1) * 1000, 1),
+        "web_cpu_ms_per_journey": round(per_journey["web"], 1),
+        "database_cpu_ms_per_journey": round(per_journey["database"], 1),
+        "client_cpu_ms_per_journey": round(per_journey["client"], 1),
+        # What two idle cores would allow if CPU were the only limit: web, database and client.
+        "cpu_bound_journeys_per_s_on_2_cores": round(2000 / sum(per_journey.values()), 1),
         "load_average": os.getloadavg()[0],
         "errors": errors,
     }

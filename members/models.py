@@ -1,4 +1,9 @@
-"""Emails to members: which kinds the owner sends, and which were sent (once each).
+"""Emails to members: which kinds the owner sends, which were sent (once each), and which
+outbox events are still to be read.
+
+``EmailMark`` is the email job's marker on the outbox: a row for each order event not read
+yet, written by the database in the transaction that writes the event (a trigger, so
+``orders`` does not know that emails exist), and deleted when the event's email is sent.
 
 ``SentEmail`` is the claim: one row per (order, kind, cycle, retry attempt), inserted in the
 transaction that sends the message, under a unique constraint. A second worker, or the same
@@ -9,7 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from orders.models import Order
+from orders.models import Order, OrderEvent
 
 
 class EmailKind(models.TextChoices):
@@ -64,14 +69,25 @@ class SentEmail(models.Model):
         return f"{self.kind} #{self.cycle} for {self.order_id}"
 
 
-class EmailCursor(models.Model):
-    """How far the email job has read the outbox (one row): every event up to
-    (``read_until``, ``read_id``), in time then id order, and when the due reminders were last
-    looked for."""
+class EmailMark(models.Model):
+    """An order event the email job has not read yet. The trigger that writes it commits with
+    the event, so an event that commits late is still read, and one rolled back leaves none."""
 
-    read_until = models.DateTimeField(null=True, blank=True)
-    read_id = models.UUIDField(null=True, blank=True)
+    event = models.OneToOneField(
+        OrderEvent, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"email job to read event {self.event_id}"
+
+
+class EmailCursor(models.Model):
+    """The email job's own state (one row): when the due reminders were last looked for."""
+
     reminders_checked = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"emails read up to {self.read_until}"
+        return f"reminders looked for at {self.reminders_checked}"

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
 
 from accounts.models import User
 from config import clock
@@ -147,12 +146,8 @@ def payable_invoice(order: Order) -> Invoice | None:
     past-due order's retries are charging (the member may pay it at once)."""
     if order.status != OrderStatus.DRAFT and order.payment_retry_at is None:
         return None
-    return (
-        order.invoices.filter(status=Invoice.Status.ISSUED)
-        .prefetch_related(Prefetch("lines"))
-        .order_by("number")
-        .first()
-    )
+    # Its lines are read only if the page is shown: a payment that goes through redirects.
+    return order.invoices.filter(status=Invoice.Status.ISSUED).order_by("number").first()
 
 
 def order_credit_notes(order: Order) -> list[CreditNote]:

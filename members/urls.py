@@ -25,9 +25,15 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/orders/", include(my_orders)),
     path("account/invoices/<uuid:invoice_id>/", orders.invoice_detail, name="invoice"),
+    path("account/invoices/<uuid:invoice_id>/pdf", orders.invoice_pdf, name="invoice_pdf"),
     path(
         "account/credit-notes/<uuid:credit_note_id>/",
         orders.credit_note_detail,
         name="credit_note",
+    ),
+    path(
+        "account/credit-notes/<uuid:credit_note_id>/pdf",
+        orders.credit_note_pdf,
+        name="credit_note_pdf",
     ),
 ]

@@ -2,18 +2,21 @@
 
 Two sources, both read by ``member_emails_job`` on each worker tick:
 
-* the outbox (``OrderEvent`` rows), read in time order from a cursor of our own
-  (``EmailCursor``): purchased -> order confirmation, auto-renew canceled -> cancellation
-  scheduled, ended -> order ended, and for "updated" and "canceled" events the timeline entry
-  of the same change tells a cancellation undone or a payment failure from the rest;
+* the outbox (``OrderEvent`` rows), through the email job's own marker: each event has an
+  ``EmailMark`` until it is read, written with the event in its transaction, so an event
+  whose transaction commits late is read when it commits, and one rolled back never is.
+  purchased -> order confirmation, auto-renew canceled -> cancellation scheduled, ended ->
+  order ended, and for "updated" and "canceled" events the timeline entry of the same change
+  tells a cancellation undone or a payment failure from the rest;
 * due dates: 7 days before each charge a renewal reminder, 7 days before a trial ends a
   trial-ending notice (checked once a minute).
 
 At most once per order, kind, cycle (and dunning try): each send first inserts its
-``SentEmail`` claim, in the same transaction as the send, under a unique constraint. Two
-workers, or one restarted, cannot both insert it; a send that fails rolls its claim back and
-is tried again next tick. A kind the owner turned off is claimed as skipped. Events are read
-once they are ``SETTLE`` old, so a change still committing is not passed by the cursor.
+``SentEmail`` claim, in the same transaction as the send, under a unique constraint, and that
+transaction removes the event's mark, held with ``SKIP LOCKED`` so a second worker passes it
+by. Two workers, or one restarted, cannot both send it; a send that fails rolls back its claim
+and keeps the mark, so it is tried again next tick. A kind the owner turned off is claimed as
+skipped.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from config import clock
-from members.models import EmailCursor, EmailKind, EmailSetting, SentEmail
+from members.models import EmailCursor, EmailKind, EmailMark, EmailSetting, SentEmail
 from members.selectors import next_payment
 from orders.models import (
     CancellationCause,
@@ -47,7 +50,6 @@ from orders.services import schedule
 
 log = logging.getLogger("tally.members.emails")
 
-SETTLE = timedelta(seconds=5)
 BATCH = 500
 REMINDER_DAYS = timedelta(days=7)
 REMINDER_EVERY = timedelta(minutes=1)
@@ -73,9 +75,8 @@ class Due:
 def member_emails_job() -> int:
     """One worker tick: the emails the outbox and the due dates call for. Returns how many
     were sent (or skipped because their kind is off)."""
-    cursor = _cursor()
-    done = sum(_deliver(due) for due in _from_outbox(cursor))
-    if _reminders_due(cursor):
+    done = _from_outbox()
+    if _reminders_due(_cursor()):
         done += sum(_deliver(due) for due in _reminders())
     return done
 
@@ -86,26 +87,52 @@ def _cursor() -> EmailCursor:
     return cursor
 
 
-def _from_outbox(cursor: EmailCursor) -> list[Due]:
-    """The next events after the cursor (in time, then id order), and the cursor moved past
-    them. A clock batch writes hundreds of events with one timestamp: the id orders them."""
-    now = clock.now()
-    events = OrderEvent.objects.filter(slug__in=SLUGS, created_date__lte=now - SETTLE)
-    if cursor.read_until is not None:
-        events = events.filter(
-            Q(created_date__gt=cursor.read_until)
-            | Q(created_date=cursor.read_until, id__gt=cursor.read_id)
-        )
+def _from_outbox() -> int:
+    """Read the marked events batch after batch, until a batch sends an email or reads no
+    mark (none left, or all held by another worker), so that 0 means the outbox has nothing
+    more for this job now."""
+    while True:
+        sent, read = _outbox_batch()
+        if sent or not read:
+            return sent
+
+
+def _outbox_batch() -> tuple[int, int]:
+    """The next marked events (in the order they were written): send each one's email, and
+    unmark at once those that call for none. Returns (emails sent, marks removed)."""
+    marks = dict(EmailMark.objects.order_by("id").values_list("event_id", "id")[:BATCH])
+    if not marks:
+        return 0, 0
     fields = ("id", "order_id", "slug", "created_date")
-    batch = list(events.order_by("created_date", "id").only(*fields)[:BATCH])
-    if not batch:
-        return []
-    dues = _dues_of(batch)
-    last = batch[-1]
-    behind = Q(read_until__isnull=True) | Q(read_until__lt=last.created_date)
-    behind |= Q(read_until=last.created_date, read_id__lt=last.id)
-    EmailCursor.objects.filter(behind, pk=1).update(read_until=last.created_date, read_id=last.id)
-    return dues
+    events = list(OrderEvent.objects.filter(pk__in=marks, slug__in=SLUGS).only(*fields))
+    dues: dict[Any, list[Due]] = {}
+    for due in _dues_of(events):
+        dues.setdefault(due.event_id, []).append(due)
+    idle = [mark for event_id, mark in marks.items() if event_id not in dues]
+    EmailMark.objects.filter(pk__in=idle).delete()
+    sent = read = 0
+    for event_id, found in dues.items():
+        outcome = _deliver_event(marks[event_id], found)
+        if outcome is not None:
+            sent, read = sent + outcome, read + 1
+    return sent, len(idle) + read
+
+
+def _deliver_event(mark_id: int, dues: list[Due]) -> int | None:
+    """Send an event's emails and remove its mark in one transaction: how many were sent
+    (0 when claimed before); None when another worker holds or removed the mark, or the send
+    failed (its claim and the mark roll back: tried again next tick)."""
+    try:
+        with transaction.atomic():
+            mark = EmailMark.objects.select_for_update(skip_locked=True).filter(pk=mark_id)
+            if not mark.exists():
+                return None
+            sent = sum(_claim_and_send(due) for due in dues)
+            mark.delete()
+    except Exception:
+        log.exception("member emails of event %s not sent", dues[0].event_id)
+        return None
+    return sent
 
 
 def _dues_of(events: list[OrderEvent]) -> list[Due]:
@@ -211,7 +238,19 @@ def kind_enabled(kind: str) -> bool:
 
 
 def _deliver(due: Due) -> int:
-    """Claim and send one email in one transaction; 0 when it was claimed before."""
+    """Claim and send one email in one transaction; 0 when it was claimed before or the
+    send failed (its claim rolled back: tried again next tick)."""
+    try:
+        with transaction.atomic():
+            return _claim_and_send(due)
+    except Exception:
+        log.exception("member email %s for order %s not sent", due.kind, due.order.pk)
+        return 0
+
+
+def _claim_and_send(due: Due) -> int:
+    """Insert the email's claim, then send it, inside the caller's transaction; 0 when it
+    was claimed before (another worker, or before a restart). A failed send raises."""
     order = due.order
     enabled = kind_enabled(due.kind)
     message = _message(due) if enabled and order.buyer.email else None
@@ -227,13 +266,10 @@ def _deliver(due: Due) -> int:
                 event=due.event_id,
                 sent_date=clock.now(),
             )
-            if message is not None:
-                message.send()
     except IntegrityError:
-        return 0  # claimed by another worker, or before a restart
-    except Exception:  # a send that failed is retried next tick: its claim rolled back
-        log.exception("member email %s for order %s not sent", due.kind, order.pk)
         return 0
+    if message is not None:
+        message.send()
     return 1
 
 

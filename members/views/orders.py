@@ -8,10 +8,15 @@ the API uses; another member's order or invoice is a 404 page, never a 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.actors import Actor
@@ -19,6 +24,7 @@ from config import clock
 from config.errors import DomainError
 from members import selectors
 from members.forms import SwitchForm
+from members.pdf import pdf_response
 from members.services.checkout import member_checkout
 from members.views.common import own_order, reason
 from orders import actions
@@ -72,26 +78,78 @@ def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     return render(request, "members/order_detail.html", context)
 
 
+@dataclass(frozen=True)
+class Printable:
+    """A document a member prints or downloads: how to find the member's own, its page."""
+
+    find: Callable[[Any, Any], Any]  # (member, id) -> the document, or OrderNotFound
+    template: str
+    name: str  # the document's name in the template
+    url: str
+    filename: Callable[[Any], str]
+
+
+INVOICE = Printable(
+    selectors.member_invoice,
+    "members/invoice.html",
+    "invoice",
+    "members:invoice",
+    lambda invoice: f"invoice-{invoice.number}.pdf",
+)
+CREDIT_NOTE = Printable(
+    selectors.member_credit_note,
+    "members/credit_note.html",
+    "note",
+    "members:credit_note",
+    lambda note: f"credit-note-{note.label}.pdf",
+)
+
+
+def _printed(request: HttpRequest, printable: Printable, pk) -> tuple[Any, dict]:
+    """The member's own document and its template's context; another's is a 404 page."""
+    try:
+        document = printable.find(request.user, pk)
+    except OrderNotFound as exc:
+        raise Http404(str(exc)) from exc
+    return document, {printable.name: document, "order": document.order}
+
+
+def _page(request: HttpRequest, printable: Printable, pk) -> HttpResponse:
+    """The printable page (its print styles leave out everything but the document)."""
+    _, context = _printed(request, printable, pk)
+    return render(request, printable.template, context)
+
+
+def _pdf(request: HttpRequest, printable: Printable, pk) -> HttpResponse:
+    """The printable page as a PDF download."""
+    document, context = _printed(request, printable, pk)
+    page_url = reverse(printable.url, args=[document.pk])
+    filename = printable.filename(document)
+    return pdf_response(request, printable.template, context, filename=filename, page_url=page_url)
+
+
 @login_required
 @require_GET
 def invoice_detail(request: HttpRequest, invoice_id) -> HttpResponse:
-    """A printable invoice (the page's print styles leave out everything but the invoice)."""
-    try:
-        invoice = selectors.member_invoice(request.user, invoice_id)
-    except OrderNotFound as exc:
-        raise Http404("No such invoice.") from exc
-    return render(request, "members/invoice.html", {"invoice": invoice, "order": invoice.order})
+    return _page(request, INVOICE, invoice_id)
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, invoice_id) -> HttpResponse:
+    return _pdf(request, INVOICE, invoice_id)
 
 
 @login_required
 @require_GET
 def credit_note_detail(request: HttpRequest, credit_note_id) -> HttpResponse:
-    """A printable credit note, like an invoice."""
-    try:
-        note = selectors.member_credit_note(request.user, credit_note_id)
-    except OrderNotFound as exc:
-        raise Http404("No such credit note.") from exc
-    return render(request, "members/credit_note.html", {"note": note, "order": note.order})
+    return _page(request, CREDIT_NOTE, credit_note_id)
+
+
+@login_required
+@require_GET
+def credit_note_pdf(request: HttpRequest, credit_note_id) -> HttpResponse:
+    return _pdf(request, CREDIT_NOTE, credit_note_id)
 
 
 @login_required

@@ -64,8 +64,7 @@ class OrderEvent(models.Model):
                 name="event_unrelayed_idx",
                 condition=Q(relayed_date__isnull=True),
             ),
-            # Consumers other than the relay (member emails) read the outbox in time order
-            # from a cursor of their own.
+            # Reads of the outbox by time (the webhook replay's ranges).
             models.Index(fields=["created_date", "id"], name="event_created_idx"),
         ]
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.actors import Actor
-from members.services.emails import SETTLE, member_emails_job
+from members.services.emails import member_emails_job
 from orders.models import Order
 from orders.services.catalogue import coupon_upsert
 from orders.services.checkout import order_create_offline
@@ -58,7 +58,7 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
 
 
 def run_email_job(clock) -> None:
-    clock.advance(SETTLE + timedelta(seconds=1))
+    clock.advance(timedelta(seconds=1))
     member_emails_job()
 
 

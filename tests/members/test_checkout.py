@@ -153,3 +153,17 @@ def test_a_free_plan_needs_no_payment(client, clock, member, plan_factory):
     order = Order.objects.get(buyer=member)
     assert order.status == OrderStatus.ACTIVE
     assert response["Location"] == f"/account/orders/{order.pk}/"
+
+
+def test_checkout_page_reads_a_fixed_number_of_queries(
+    client, clock, member, plan_factory, django_assert_max_num_queries
+):
+    plan = plan_factory(name="Limited", free_trial_days=7, purchase_limit=100)
+    client.force_login(member)
+    order_create_offline(plan=plan, buyer=member, actor=Actor.system(), paid=True)
+    with django_assert_max_num_queries(6) as few:
+        client.get(f"/plans/{plan.pk}/checkout/")
+    for _ in range(30):
+        order_create_offline(plan=plan, buyer=member, actor=Actor.system(), paid=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/plans/{plan.pk}/checkout/")

@@ -37,3 +37,16 @@ def test_site_root_shows_the_plans(client, plan_factory):
 def test_money_is_shown_by_the_currency_minor_unit(client, plan_factory):
     plan_factory(name="Yen plan", price="1000", currency="JPY")
     assert "1,000 JPY every month" in client.get("/plans/").content.decode()
+
+
+def test_plans_page_reads_a_fixed_number_of_queries(
+    client, plan_factory, member, django_assert_max_num_queries
+):
+    client.force_login(member)
+    plan_factory(name="First", free_trial_days=7)
+    with django_assert_max_num_queries(4) as few:
+        client.get("/plans/")
+    for index in range(20):
+        plan_factory(name=f"Plan {index}", cycle_count=12, free_trial_days=index % 2 * 7 or None)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/plans/")
