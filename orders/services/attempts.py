@@ -58,10 +58,20 @@ def attempt_new(invoice: Invoice, order: Order, *, key: str, at: datetime) -> Pa
     )
 
 
+RENEWAL_KEY_PREFIX = "renewal:"
+
+
 def renewal_key(invoice: Invoice, tries: int) -> str:
     """The key of try ``tries`` (1, 2, ...) at charging a renewal invoice: the same on every
     rerun, so a rerun can never be a second charge of the same try."""
-    return f"renewal:{invoice.pk}:{tries}"
+    return f"{RENEWAL_KEY_PREFIX}{invoice.pk}:{tries}"
+
+
+def made_by_clock(attempt: PaymentAttempt) -> bool:
+    """Whether the clock made ``attempt`` (a renewal try). Only the clock settles such an
+    attempt, under its own key: a clock run may still be calling the provider with it (a slow
+    provider and a large batch), so nobody else may call it lost and charge under a new key."""
+    return attempt.idempotency_key.startswith(RENEWAL_KEY_PREFIX)
 
 
 def attempts_answer(

@@ -38,7 +38,7 @@ from orders.models import (
     TestProviderRecord,
 )
 from orders.services import rules, transitions
-from orders.services.attempts import ChargeRequest, attempt_new, attempt_resolve
+from orders.services.attempts import ChargeRequest, attempt_new, attempt_resolve, made_by_clock
 from orders.services.changes import Changes
 from orders.services.invoicing import invoice_settle, payment_record
 from orders.services.lifecycle import order_locked
@@ -367,11 +367,14 @@ INTERRUPTED = "The payment was interrupted before the provider received it."
 def _settle_interrupted(invoice: Invoice, provider: PaymentProvider) -> None:
     """Settle an attempt on ``invoice`` left unresolved by a process that died: record what
     the provider says became of its key, or, if the provider never received it, that it
-    failed (nothing was charged, and the card details are not kept to charge again)."""
+    failed (nothing was charged, and the card details are not kept to charge again).
+
+    A renewal try the clock made is left to the clock (``attempts.made_by_clock``): until the
+    clock records it, a payment by hand is refused as ``PAYMENT_IN_PROGRESS``."""
     stale = invoice.attempts.filter(
         status=PaymentAttempt.Status.PENDING, created_date__lt=clock.now() - INTERRUPTED_AFTER
     ).first()
-    if stale is None:
+    if stale is None or made_by_clock(stale):
         return
     known = provider.lookup(stale.idempotency_key)
     if known is not None:

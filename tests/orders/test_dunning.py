@@ -9,6 +9,8 @@ import pytest
 
 from accounts.actors import Actor
 from orders.errors import IllegalTransition
+from orders.models import PaymentAttempt, TestProviderRecord
+from orders.services.attempts import attempt_new, renewal_key
 from orders.services.clock import clock_run
 from orders.services.payments import invoice_pay
 from tests.orders.conftest import refreshed
@@ -121,3 +123,21 @@ def test_the_retry_days_are_a_setting(clock, declining, settings):
     clock.set(renewal + timedelta(days=2))
     clock_run()
     assert refreshed(declining).status == "CANCELED"
+
+
+def test_a_member_cannot_pay_while_the_clocks_retry_is_still_unanswered(clock, declining):
+    # given a past-due order whose second try the clock has begun (its attempt committed under
+    # the renewal key) but not answered: a slow provider, a long batch
+    clock.set(declining.next_transition_at)
+    clock_run()
+    invoice = declining.invoices.get(cycle_index=2)
+    attempt = attempt_new(invoice, declining, key=renewal_key(invoice, 2), at=clock.now)
+    attempt.save()
+    # when the member pays by hand after a payment would count as interrupted
+    clock.advance(minutes=3)
+    with pytest.raises(IllegalTransition) as refused:
+        invoice_pay(invoice=invoice, actor=Actor.member(declining.buyer), details=APPROVED)
+    # then nothing is charged under a new key while the clock's key may still reach the provider
+    assert refused.value.code == "PAYMENT_IN_PROGRESS"
+    assert PaymentAttempt.objects.get(pk=attempt.pk).status == "PENDING"
+    assert not TestProviderRecord.objects.filter(idempotency_key__startswith="pay:").exists()
