@@ -145,10 +145,20 @@ def write_events(orders: list) -> list:
     from orders.services.events import build_event, order_body
 
     events = []
-    for order in orders:
-        entity = order_body(order)
-        events += [build_event(order, "updated", entity=entity) for _ in range(EVENTS_PER_ORDER)]
     with transaction.atomic():
+        # The workers' clock may have renewed some of these orders since they were read: lock
+        # them and number the new events after their latest sequence.
+        latest = dict(
+            Order.objects.select_for_update()
+            .filter(pk__in=[o.pk for o in orders])
+            .values_list("pk", "last_event_sequence")
+        )
+        for order in orders:
+            order.last_event_sequence = latest[order.pk]
+            entity = order_body(order)
+            events += [
+                build_event(order, "updated", entity=entity) for _ in range(EVENTS_PER_ORDER)
+            ]
         OrderEvent.objects.bulk_create(events, batch_size=1000)
         Order.objects.bulk_update(orders, ["last_event_sequence"], batch_size=1000)
     return events
