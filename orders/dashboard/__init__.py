@@ -221,8 +221,8 @@ def today_numbers(at: datetime, *, now: dict | None = None) -> Today:
     received: dict[str, Decimal] = {}
     failed = 0
     for row in payments:
-        if row["status"] == Payment.Status.SUCCEEDED:
-            received[row["currency"]] = row["amount"]
+        if row["status"] in Payment.TAKEN:
+            received[row["currency"]] = received.get(row["currency"], 0) + row["amount"]
         elif row["status"] == Payment.Status.FAILED:
             failed += row["n"]
     return Today(

@@ -159,10 +159,10 @@ def _members(periods: list[Period]) -> dict[date, dict]:
 
 
 def _revenue(periods: list[Period]) -> dict[date, dict]:
-    """Successful payments per currency and plan (as bought) in each month, from the payments'
-    own columns (an index-only scan of ``payment_revenue_idx`` on PostgreSQL)."""
+    """Money taken (``Payment.TAKEN``) per currency and plan (as bought) in each month, from the
+    payments' own columns (an index-only scan of ``payment_revenue_idx`` on PostgreSQL)."""
     rows = (
-        Payment.objects.filter(_window("created_date", periods), status=Payment.Status.SUCCEEDED)
+        Payment.objects.filter(_window("created_date", periods), status__in=Payment.TAKEN)
         .values("currency", "plan_name")
         .annotate(
             **{

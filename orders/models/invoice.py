@@ -84,6 +84,11 @@ class Payment(models.Model):
         REFUNDED = "REFUNDED", "refunded"
         PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", "partially refunded"
 
+    # Money that was taken: a payment that succeeded, whatever was refunded of it later (a
+    # refund is a credit note of its own day). What the dashboard counts as revenue, so a
+    # finished month's figure never changes once a payment of it is refunded.
+    TAKEN = (Status.SUCCEEDED, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
+
     class Method(models.TextChoices):
         TEST_PROVIDER = "TEST", "test payment provider"
         OFFLINE = "OFFLINE", "offline (marked as paid)"

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from accounts.actors import Actor
 from orders import dashboard
 from orders.admin import charts
 from orders.models import DashboardPeriod
+from orders.services.refunds import payment_refund
 from tests.conftest import make_member
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,26 @@ def test_revenue_is_summed_per_month_and_plan(order_factory, invoice_for, plan_f
     assert revenue.amounts[(march, "Monthly")] == Decimal("20.00")
     assert revenue.amounts[(february, "Gold")] == Decimal("30.00")
     assert revenue.total(march) == Decimal("20.00")
+
+
+def test_a_refund_later_leaves_the_month_of_the_payment_as_it_was(
+    order_factory, invoice_for, clock
+):
+    # given a payment in February, refunded in full in March (a credit note of March)
+    february = date(2026, 2, 1)
+    invoice = invoice_for(order_factory(), paid_at=datetime(2026, 2, 9, tzinfo=UTC))
+    clock.set(NOW)
+    payment_refund(
+        payment_id=invoice.payments.get().pk,
+        actor=Actor.system(),
+        reason="REQUESTED_BY_CUSTOMER",
+    )
+    # when February is computed afresh (nothing stored yet)
+    assert not DashboardPeriod.objects.exists()
+    [revenue] = dashboard.revenue_per_month(NOW)
+    # then it still counts the money taken that month, as a stored February would
+    assert invoice.payments.get().status == "REFUNDED"
+    assert revenue.total(february) == Decimal("10.00")
 
 
 def test_charts_page_draws_every_chart_with_its_as_of_time(
