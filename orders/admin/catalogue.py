@@ -52,11 +52,12 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
         """The same words as an order's billing ("every 1 month, 12 cycles")."""
         return billing(plan)
 
-    def get_readonly_fields(self, request, obj=None):
-        """Archiving is for good (as in the plans API): an archived plan stays archived."""
+    def has_change_permission(self, request, obj=None) -> bool:
+        """An archived plan is for viewing only, as in the plans API (``plan_update`` refuses
+        it): archiving is for good, and orders already made keep what they bought."""
         if obj is not None and obj.archived:
-            return (*self.readonly_fields, "archived")
-        return self.readonly_fields
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         """Through the catalogue service, as the plans API saves (slug, the same rules)."""

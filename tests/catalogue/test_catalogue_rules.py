@@ -165,3 +165,28 @@ def test_a_plan_archived_in_the_admin_is_hidden_and_stays_archived(client, owner
     client.post(change, form, HTTP_HOST="127.0.0.1")
     plan.refresh_from_db()
     assert plan.archived is True
+
+
+def test_an_archived_plan_is_view_only_in_the_admin(client, owner, plan_factory):
+    # given an archived plan (the plans API refuses to change one: update_not_supported)
+    plan = plan_factory(name="Old plan", price="10.00", archived=True)
+    client.force_login(owner)
+    change = f"/admin/orders/plan/{plan.id}/change/"
+    # its page shows it without a form to save
+    page = client.get(change, HTTP_HOST="127.0.0.1")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    # and a change posted anyway is refused, with nothing stored
+    form = {
+        "name": "Renamed",
+        "perks": "[]",
+        "price": "99.00",
+        "currency": "EUR",
+        "pricing_model": "SUBSCRIPTION",
+        "duration_count": "1",
+        "duration_unit": "MONTH",
+        "cycle_count": "0",
+    }
+    assert client.post(change, form, HTTP_HOST="127.0.0.1").status_code == 403
+    plan.refresh_from_db()
+    assert (plan.name, plan.price) == ("Old plan", Decimal("10.00"))
