@@ -11,7 +11,9 @@ from datetime import timedelta
 
 from accounts.actors import Actor
 from orders.models import OrderEvent
-from orders.services.lifecycle import order_pause, order_resume
+from orders.services.checkout import order_create_offline
+from orders.services.clock import clock_run
+from orders.services.lifecycle import order_member_act, order_pause, order_resume
 from tests.webhooks.conftest import Receiver, Reply
 from tests.webhooks.helpers import received, unverified_event, wix_payload
 from webhooks.models import Attempt, Delivery, Endpoint
@@ -21,6 +23,8 @@ from webhooks.services.schedule import RETRY_DELAYS
 
 PAUSED = "wix.pricing_plans.v2.order_paused"
 RESUMED = "wix.pricing_plans.v2.order_resumed"
+CANCELED = "wix.pricing_plans.v2.order_canceled"
+STARTED = "wix.pricing_plans.v2.order_started"
 
 
 def test_a_committed_event_reaches_its_endpoint_as_a_signed_wix_jwt(
@@ -60,6 +64,44 @@ def test_owner_changes_carry_a_wix_user_identity_and_the_clock_none(
         "identityType": "WIX_USER",
         "wixUserId": str(owner.member_id),
     }
+
+
+def test_a_members_change_carries_the_member_identity(
+    clock, receiver, endpoint_factory, order_factory, relay, member
+):
+    # given an endpoint for cancellations and the member's active order
+    endpoint_factory(receiver.url, event_types=[CANCELED])
+    order = order_factory(member)
+    # when the member cancels it on their own page (a moment later: the identity is read from
+    # the timeline entry written at the event's moment)
+    clock.advance(seconds=1)
+    order_member_act("cancel_now", order.pk, member=member)
+    relay.run_until_idle()
+    # then the delivery names the member
+    (hit,) = receiver.hits
+    assert wix_payload(hit.body)["identity"] == {
+        "identityType": "MEMBER",
+        "memberId": str(member.member_id),
+    }
+
+
+def test_a_clock_change_carries_no_identity(
+    clock, receiver, endpoint_factory, relay, member, owner, monthly_plan
+):
+    # given an endpoint for starts and an order that starts tomorrow
+    endpoint_factory(receiver.url, event_types=[STARTED])
+    start = clock.now + timedelta(days=1)
+    order_create_offline(
+        plan=monthly_plan, buyer=member, actor=Actor.owner(owner), start_date=start, paid=True
+    )
+    # when the clock starts it
+    clock.advance(days=1)
+    assert clock_run() == 1
+    relay.run_until_idle()
+    # then the start arrived without an identity
+    (hit,) = receiver.hits
+    payload = wix_payload(hit.body)
+    assert payload["eventType"] == STARTED and "identity" not in payload
 
 
 def test_an_endpoint_gets_only_events_written_after_it_was_created(
