@@ -76,6 +76,7 @@ class EndpointAdmin(admin.ModelAdmin):
     readonly_fields = (
         "disabled_reason",
         "created_date",
+        "enabled_date",
         "updated_date",
         "recent_deliveries",
         "replay_link",

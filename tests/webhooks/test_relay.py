@@ -17,7 +17,7 @@ from orders.services.lifecycle import order_member_act, order_pause, order_resum
 from tests.webhooks.conftest import Receiver, Reply
 from tests.webhooks.helpers import received, unverified_event, wix_payload
 from webhooks.models import Attempt, Delivery, Endpoint
-from webhooks.services.endpoints import webhook_endpoint_delete
+from webhooks.services.endpoints import webhook_endpoint_delete, webhook_endpoint_update
 from webhooks.services.fanout import events_fan_out
 from webhooks.services.schedule import RETRY_DELAYS
 
@@ -119,6 +119,25 @@ def test_an_endpoint_gets_only_events_written_after_it_was_created(
     # then only the resume's events arrived
     assert {t for t, _, _ in received(receiver)} <= {RESUMED, "wix.pricing_plans.v2.order_updated"}
     assert RESUMED in {t for t, _, _ in received(receiver)}
+
+
+def test_a_re_enabled_endpoint_gets_only_events_written_after_it_was_re_enabled(
+    clock, receiver, endpoint_factory, order_factory, relay, owner
+):
+    # given a disabled endpoint, and an order paused while it was off, not yet fanned out
+    endpoint = endpoint_factory(receiver.url, event_types=[PAUSED, RESUMED])
+    order = order_factory()
+    webhook_endpoint_update(endpoint.pk, app=None, enabled=False)
+    clock.advance(seconds=1)
+    order_pause(order.pk, actor=Actor.owner(owner))
+    # when it is re-enabled, and the order is resumed afterwards
+    clock.advance(seconds=1)
+    webhook_endpoint_update(endpoint.pk, app=None, enabled=True)
+    clock.advance(seconds=1)
+    order_resume(order.pk, actor=Actor.owner(owner))
+    relay.run_until_idle()
+    # then only the resume arrived: the pause it missed goes only by replay
+    assert [t for t, _, _ in received(receiver)] == [RESUMED]
 
 
 def test_each_event_is_fanned_out_once(clock, receiver, endpoint_factory, order_factory):
