@@ -3,12 +3,17 @@ attempts, enable/disable, replays (one delivery, an order's events, a time range
 signing key's public PEM and the site's instance id.
 
 Every change calls a service in ``webhooks.services``; a refusal is shown with its message.
+Seeing needs the model's "view" permission; every change (enable, disable, a secret, a
+replay) its "change" permission, and rotating the signing key "change" on signing keys (a
+superuser has every permission). A staff member without it gets 403 and nothing changes.
 """
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +26,22 @@ from webhooks.models import Attempt, Delivery, Endpoint, SigningKey
 from webhooks.services import endpoints, keys, replay
 
 RECENT = 50
+
+
+def may_change(request, model) -> bool:
+    """The user holds ``model``'s change permission (the models whose admin is read-only)."""
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+
+class RefusedActions(admin.ModelAdmin):
+    """An action the user may not run is a 403 (Django would only say "No action selected")."""
+
+    def changelist_view(self, request, extra_context=None):
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name in (self.actions or ()) and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
 
 class EndpointForm(forms.ModelForm):
@@ -60,7 +81,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(RefusedActions):
     form = EndpointForm
     list_display = (
         "url",
@@ -76,6 +97,7 @@ class EndpointAdmin(admin.ModelAdmin):
     readonly_fields = (
         "disabled_reason",
         "created_date",
+        "enabled_date",
         "updated_date",
         "recent_deliveries",
         "replay_link",
@@ -163,19 +185,21 @@ class EndpointAdmin(admin.ModelAdmin):
         for endpoint in queryset:
             endpoints.webhook_endpoint_delete(endpoint.pk, app=None)
 
-    @admin.action(description="Enable (deliver events written from now on)")
+    @admin.action(description="Enable (deliver events written from now on)", permissions=["change"])
     def enable(self, request, queryset):
         for endpoint in queryset:
             endpoints.webhook_endpoint_update(endpoint.pk, app=None, enabled=True)
         self.message_user(request, f"{queryset.count()} endpoint(s) enabled.")
 
-    @admin.action(description="Disable (pending deliveries are canceled)")
+    @admin.action(description="Disable (pending deliveries are canceled)", permissions=["change"])
     def disable(self, request, queryset):
         for endpoint in queryset:
             endpoints.webhook_endpoint_update(endpoint.pk, app=None, enabled=False)
         self.message_user(request, f"{queryset.count()} endpoint(s) disabled.")
 
-    @admin.action(description="Rotate the Standard Webhooks secret (shown once)")
+    @admin.action(
+        description="Rotate the Standard Webhooks secret (shown once)", permissions=["change"]
+    )
     def rotate_secret(self, request, queryset):
         for endpoint in queryset:
             try:
@@ -194,6 +218,8 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def replay_view(self, request, endpoint_id):
         endpoint = endpoints.endpoint_get(endpoint_id, app=None)
+        if not self.has_change_permission(request, endpoint):
+            raise PermissionDenied
         form = ReplayForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -252,7 +278,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(RefusedActions):
     list_display = (
         "created_date",
         "event_type",
@@ -287,16 +313,19 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
+        return False  # a delivery is a record: only a replay makes new ones
+
+    def has_replay_permission(self, request) -> bool:
+        return may_change(request, Delivery)
 
     @admin.action(
-        description="Replay these deliveries' events to their endpoints", permissions=["view"]
+        description="Replay these deliveries' events to their endpoints", permissions=["replay"]
     )
     def replay_delivery(self, request, queryset):
         self.replay(request, queryset, lambda d: {"event_ids": [d.event_id]})
 
     @admin.action(
-        description="Replay every event of these deliveries' orders", permissions=["view"]
+        description="Replay every event of these deliveries' orders", permissions=["replay"]
     )
     def replay_orders(self, request, queryset):
         self.replay(request, queryset, lambda d: {"order_id": d.order_id})
@@ -314,7 +343,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(RefusedActions):
     """The keys that sign Wix-format deliveries: the public half only, never the private."""
 
     list_display = ("kid", "is_current", "created_date", "retired_date")
@@ -335,6 +364,9 @@ class SigningKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_rotate_permission(self, request) -> bool:
+        return may_change(request, SigningKey)
+
     @admin.display(description="public key (PEM, for a receiver's AppStrategy publicKey)")
     def public_key_pem(self, obj: SigningKey) -> str:
         return format_html("<pre>{}</pre>", keys.public_pem(obj))
@@ -345,7 +377,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
     @admin.action(
         description="Rotate: a new key signs from now on (the old one stays published 7 days)",
-        permissions=["view"],
+        permissions=["rotate"],
     )
     def rotate(self, request, queryset):
         key = keys.signing_key_rotate()

@@ -13,6 +13,7 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from orders.worker import register_job
+        from webhooks import system_checks  # noqa: F401 - registers the check
         from webhooks.relay import relay_job
 
         register_job("webhooks", relay_job)

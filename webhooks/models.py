@@ -82,6 +82,8 @@ class Endpoint(models.Model):
     previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     failing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_date = models.DateTimeField()
+    # When it was created or last re-enabled: it receives the events written from then on.
+    enabled_date = models.DateTimeField(editable=False)
     updated_date = models.DateTimeField()
 
     class Meta:
@@ -91,8 +93,9 @@ class Endpoint(models.Model):
         return self.url
 
     def wants(self, event: OrderEvent) -> bool:
-        """Subscribed to this event, and the event was written after the endpoint existed."""
-        if event.created_date < self.created_date:
+        """Subscribed to this event, and the event was written after the endpoint was created
+        or last re-enabled (what it missed meanwhile goes only by replay)."""
+        if event.created_date < self.enabled_date:
             return False
         return not self.event_types or event.event_type in self.event_types
 

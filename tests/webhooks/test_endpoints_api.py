@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accounts.scopes import READ_ORDERS, WEBHOOKS_MANAGE
-from webhooks.models import Endpoint
+from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.services.fanout import events_fan_out
 
 PATH = "/api/v1/webhook-endpoints"
 PAUSED = "wix.pricing_plans.v2.order_paused"
@@ -171,3 +174,60 @@ def test_jwks_serves_the_public_key_without_authentication(api):
     (key,) = reply.body["keys"]
     assert key["kty"] == "RSA" and key["alg"] == "RS256" and key["use"] == "sig"
     assert key["kid"] and "d" not in key and "p" not in key
+
+
+UNKNOWN = "6a0b1a52-8f57-4b8e-9d2e-2d7f1f9f0c11"
+# (method, path after the endpoint's, body or query, status, the field named or the error code);
+# ``{event}`` is the id of an event the endpoint received.
+REFUSED = [
+    ("GET", "/deliveries?status=LOST", None, 400, "status"),
+    ("GET", "/deliveries?status=delivered", None, 400, "status"),
+    ("GET", "/deliveries?limit=0", None, 400, "limit"),
+    ("GET", "/deliveries?limit=101", None, 400, "limit"),
+    ("GET", "/deliveries?limit=ten", None, 400, "limit"),
+    ("GET", "/deliveries?orderId=not-a-guid", None, 400, "orderId"),
+    ("POST", "/rotate-secret", {}, 400, "format"),  # a Wix-format endpoint has no secret
+    ("PATCH", "", {"url": "https://10.1.2.3/hook"}, 400, "url"),
+    ("PATCH", "", {"url": "https://127.0.0.1/hook", "description": "moved"}, 400, "url"),
+    ("POST", "/replay", {"eventIds": [UNKNOWN]}, 404, "EVENT_NOT_FOUND"),
+    ("POST", "/replay", {"eventIds": ["{event}", UNKNOWN]}, 404, "EVENT_NOT_FOUND"),
+    ("POST", "/replay", {"orderId": "{order}", "onlyFailed": "true"}, 400, "onlyFailed"),
+    ("POST", "/replay", {"orderId": "{order}", "onlyFailed": 1}, 400, "onlyFailed"),
+    ("POST", "/replay", {"orderId": "{order}", "onlyFailed": "yes"}, 400, "onlyFailed"),
+]
+
+
+def state() -> list:
+    """Everything a refused call could have changed."""
+    return [
+        *Endpoint.objects.values(),
+        *Delivery.objects.order_by("pk").values(),
+        *Attempt.objects.order_by("pk").values(),
+    ]
+
+
+@pytest.mark.parametrize(("method", "suffix", "body", "status", "named"), REFUSED)
+def test_bad_input_answers_the_wix_envelope_and_changes_nothing(
+    api, hook_app, receiver, order_factory, settings, method, suffix, body, status, named
+):
+    # given a Wix-format endpoint that received an order's events (the guard as in production)
+    token = hook_app[1]
+    endpoint = api.post(PATH, {"url": receiver.url}, token=token).body["endpoint"]
+    order = order_factory()
+    events_fan_out()
+    event = Delivery.objects.first().event_id
+    settings.TALLY_WEBHOOK_ALLOW_PRIVATE = False
+    before = state()
+    filled = json.loads(
+        json.dumps(body).replace("{event}", str(event)).replace("{order}", str(order.pk))
+    )
+    # when
+    reply = api.request(method, f"{PATH}/{endpoint['id']}{suffix}", json_body=filled, token=token)
+    # then the envelope names the field (or the error), and nothing changed
+    assert reply.status == status, reply.body
+    assert reply.body["message"]
+    if status == 400:
+        assert violations(reply) == [named]
+    else:
+        assert reply.body["details"]["applicationError"]["code"] == named
+    assert state() == before

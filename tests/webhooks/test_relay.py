@@ -11,16 +11,20 @@ from datetime import timedelta
 
 from accounts.actors import Actor
 from orders.models import OrderEvent
-from orders.services.lifecycle import order_pause, order_resume
+from orders.services.checkout import order_create_offline
+from orders.services.clock import clock_run
+from orders.services.lifecycle import order_member_act, order_pause, order_resume
 from tests.webhooks.conftest import Receiver, Reply
 from tests.webhooks.helpers import received, unverified_event, wix_payload
 from webhooks.models import Attempt, Delivery, Endpoint
-from webhooks.services.endpoints import webhook_endpoint_delete
+from webhooks.services.endpoints import webhook_endpoint_delete, webhook_endpoint_update
 from webhooks.services.fanout import events_fan_out
 from webhooks.services.schedule import RETRY_DELAYS
 
 PAUSED = "wix.pricing_plans.v2.order_paused"
 RESUMED = "wix.pricing_plans.v2.order_resumed"
+CANCELED = "wix.pricing_plans.v2.order_canceled"
+STARTED = "wix.pricing_plans.v2.order_started"
 
 
 def test_a_committed_event_reaches_its_endpoint_as_a_signed_wix_jwt(
@@ -62,6 +66,44 @@ def test_owner_changes_carry_a_wix_user_identity_and_the_clock_none(
     }
 
 
+def test_a_members_change_carries_the_member_identity(
+    clock, receiver, endpoint_factory, order_factory, relay, member
+):
+    # given an endpoint for cancellations and the member's active order
+    endpoint_factory(receiver.url, event_types=[CANCELED])
+    order = order_factory(member)
+    # when the member cancels it on their own page (a moment later: the identity is read from
+    # the timeline entry written at the event's moment)
+    clock.advance(seconds=1)
+    order_member_act("cancel_now", order.pk, member=member)
+    relay.run_until_idle()
+    # then the delivery names the member
+    (hit,) = receiver.hits
+    assert wix_payload(hit.body)["identity"] == {
+        "identityType": "MEMBER",
+        "memberId": str(member.member_id),
+    }
+
+
+def test_a_clock_change_carries_no_identity(
+    clock, receiver, endpoint_factory, relay, member, owner, monthly_plan
+):
+    # given an endpoint for starts and an order that starts tomorrow
+    endpoint_factory(receiver.url, event_types=[STARTED])
+    start = clock.now + timedelta(days=1)
+    order_create_offline(
+        plan=monthly_plan, buyer=member, actor=Actor.owner(owner), start_date=start, paid=True
+    )
+    # when the clock starts it
+    clock.advance(days=1)
+    assert clock_run() == 1
+    relay.run_until_idle()
+    # then the start arrived without an identity
+    (hit,) = receiver.hits
+    payload = wix_payload(hit.body)
+    assert payload["eventType"] == STARTED and "identity" not in payload
+
+
 def test_an_endpoint_gets_only_events_written_after_it_was_created(
     clock, receiver, endpoint_factory, order_factory, relay, owner
 ):
@@ -77,6 +119,25 @@ def test_an_endpoint_gets_only_events_written_after_it_was_created(
     # then only the resume's events arrived
     assert {t for t, _, _ in received(receiver)} <= {RESUMED, "wix.pricing_plans.v2.order_updated"}
     assert RESUMED in {t for t, _, _ in received(receiver)}
+
+
+def test_a_re_enabled_endpoint_gets_only_events_written_after_it_was_re_enabled(
+    clock, receiver, endpoint_factory, order_factory, relay, owner
+):
+    # given a disabled endpoint, and an order paused while it was off, not yet fanned out
+    endpoint = endpoint_factory(receiver.url, event_types=[PAUSED, RESUMED])
+    order = order_factory()
+    webhook_endpoint_update(endpoint.pk, app=None, enabled=False)
+    clock.advance(seconds=1)
+    order_pause(order.pk, actor=Actor.owner(owner))
+    # when it is re-enabled, and the order is resumed afterwards
+    clock.advance(seconds=1)
+    webhook_endpoint_update(endpoint.pk, app=None, enabled=True)
+    clock.advance(seconds=1)
+    order_resume(order.pk, actor=Actor.owner(owner))
+    relay.run_until_idle()
+    # then only the resume arrived: the pause it missed goes only by replay
+    assert [t for t, _, _ in received(receiver)] == [RESUMED]
 
 
 def test_each_event_is_fanned_out_once(clock, receiver, endpoint_factory, order_factory):

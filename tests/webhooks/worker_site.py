@@ -1,7 +1,7 @@
 """A site for the worker-process tests, driven from subprocesses on its own database.
 
     python -m tests.webhooks.worker_site seed <receiver url> <orders>
-    python -m tests.webhooks.worker_site pause
+    python -m tests.webhooks.worker_site pause [seconds]
 
 Each prints one JSON line. The tests run real ``manage.py worker`` processes beside it.
 """
@@ -39,7 +39,10 @@ def seed(url: str, count: int) -> dict:
     return {"orders": count}
 
 
-def pause() -> dict:
+def pause(spread: float = 0.0) -> dict:
+    """Pause every active order, one change after another over about ``spread`` seconds."""
+    import time
+
     from accounts.actors import Actor
     from orders.models import Order
     from orders.services.lifecycle import order_pause
@@ -47,6 +50,7 @@ def pause() -> dict:
     ids = list(Order.objects.filter(status="ACTIVE").values_list("pk", flat=True))
     for order_id in ids:
         order_pause(order_id, actor=Actor.system("test"))
+        time.sleep(spread / max(len(ids), 1))
     return {"paused": len(ids)}
 
 
@@ -56,7 +60,7 @@ def main() -> None:
 
     django.setup()
     command, *args = sys.argv[1:]
-    result = seed(args[0], int(args[1])) if command == "seed" else pause()
+    result = seed(args[0], int(args[1])) if command == "seed" else pause(float(*args or [0]))
     print(json.dumps(result))
 
 

@@ -42,7 +42,7 @@ class ReplayBody(serializers.Serializer):
     orderId = Guid(required=False)
     since = Timestamp(required=False)
     until = Timestamp(required=False)
-    onlyFailed = serializers.BooleanField(required=False, default=False)
+    onlyFailed = StrictBooleanField(required=False, default=False)
 
     def validate(self, data):
         given = [key for key in ("eventIds", "orderId", "since") if key in data]

@@ -121,6 +121,7 @@ def webhook_endpoint_create(
         disabled_reason="" if enabled else Endpoint.DisabledReason.MANUAL,
         secret=secret,
         created_date=now,
+        enabled_date=now,
         updated_date=now,
         **fields,
     )
@@ -159,8 +160,9 @@ def webhook_endpoint_update(
 
 
 def endpoint_enable(endpoint: Endpoint) -> None:
-    """Resume (unsaved): ``wants()`` then takes events from now on only."""
+    """Resume (unsaved): ``wants()`` then takes events written from now on only."""
     endpoint.enabled = True
+    endpoint.enabled_date = clock.now()
     endpoint.disabled_reason = ""
     endpoint.failing_since = None
 
