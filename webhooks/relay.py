@@ -1,6 +1,7 @@
 """The webhook relay: the worker job that moves deliveries from the database to receivers.
 
-Each worker process has one ``Relay``. Its dispatcher (the worker's thread) runs rounds:
+Each worker process has one ``Relay``. Its dispatcher (a worker thread of its own, beside the
+clock's) runs rounds:
 
 1. fan new order events out into deliveries (``services.fanout``);
 2. for each enabled endpoint, claim due deliveries into the endpoint's lane (up to
@@ -50,7 +51,7 @@ from webhooks.services.housekeeping import webhooks_tidy
 log = logging.getLogger("tally.webhooks")
 
 CHANNEL = "tally_webhooks"
-SLICE_SECONDS = 0.95  # of each worker tick (one second): the clock takes the rest
+SLICE_SECONDS = 0.95  # of rounds per call of the job (in a worker thread of its own)
 POLL_SECONDS = 0.25  # without LISTEN (SQLite), or as a fallback beside it
 LEASE_MARGIN = timedelta(seconds=30)
 LANE_WAIT = 30.0  # seconds a claimed delivery may wait in its lane before it is dropped

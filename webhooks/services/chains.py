@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from webhooks.models import Delivery
+from webhooks.services.rows import json_rows, json_table, moment, run, table_of
 
 Chain = tuple[uuid.UUID, uuid.UUID]  # (endpoint id, order id)
+CHAIN_COLUMNS = [("endpoint_id", "uuid"), ("order_id", "uuid")]
 
 
 def pending_in(chains: set[Chain]):
@@ -29,35 +31,35 @@ def pending_in(chains: set[Chain]):
     )
 
 
-def chains_append(deliveries: list[Delivery], *, now: datetime) -> None:
-    """Set each new (unsaved) delivery due now, or waiting behind its chain's pending ones."""
-    chains = {(d.endpoint_id, d.order_id) for d in deliveries}
+def chains_append(new: list[tuple[Chain, int]]) -> list[bool]:
+    """For each new delivery, not yet written, as ``(chain, sequence)``: whether it is due now
+    (the head of its chain) rather than waiting behind the chain's pending ones."""
+    chains = {chain for chain, _ in new}
     if not chains:
-        return
+        return []
     locked = pending_in(chains).select_for_update().order_by("pk")
     busy = {chain for chain in locked.values_list("endpoint_id", "order_id") if chain in chains}
-    for delivery in sorted(deliveries, key=lambda d: d.sequence):
-        chain = (delivery.endpoint_id, delivery.order_id)
-        delivery.next_attempt_at = None if chain in busy else now
-        busy.add(chain)
+    due = [False] * len(new)
+    for i in sorted(range(len(new)), key=lambda i: new[i][1]):
+        due[i] = new[i][0] not in busy
+        busy.add(new[i][0])
+    return due
 
 
 def chains_release(chains: Iterable[Chain], *, now: datetime) -> int:
-    """Make the head of each chain due when nothing of it is due or in flight any more."""
-    chains = set(chains)
-    if not chains:
+    """Make the head of each chain due when nothing of it is due or in flight any more: one
+    statement, whatever the number of chains (window functions: PostgreSQL, SQLite 3.25+)."""
+    pairs = [(endpoint.hex, order.hex) for endpoint, order in set(chains)]
+    if not pairs:
         return 0
-    rows = pending_in(chains).order_by("sequence", "created_date", "pk")
-    heads: dict[Chain, uuid.UUID | None] = {}
-    for pk, endpoint_id, order_id, due in rows.values_list(
-        "pk", "endpoint_id", "order_id", "next_attempt_at"
-    ):
-        chain = (endpoint_id, order_id)
-        if chain not in chains:
-            continue
-        if due is not None:
-            heads[chain] = None  # its head is due or in flight already
-        else:
-            heads.setdefault(chain, pk)
-    ready = [pk for pk in heads.values() if pk is not None]
-    return Delivery.objects.filter(pk__in=ready).update(next_attempt_at=now)
+    table, chain = table_of(Delivery), "PARTITION BY endpoint_id, order_id"
+    return run(
+        f"UPDATE {table} SET next_attempt_at = %s WHERE id IN ("
+        f"SELECT id FROM (SELECT id,"
+        f" ROW_NUMBER() OVER ({chain} ORDER BY sequence, created_date, id) AS place,"
+        f" COUNT(next_attempt_at) OVER ({chain}) AS busy"
+        f" FROM {table} WHERE status = %s AND (endpoint_id, order_id) IN"
+        f" (SELECT endpoint_id, order_id FROM {json_table(CHAIN_COLUMNS)})) AS pending"
+        f" WHERE place = 1 AND busy = 0)",
+        [moment(now), Delivery.Status.PENDING.value, json_rows(pairs)],
+    )

@@ -21,13 +21,14 @@ from typing import Any, NamedTuple, cast
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import F, Field, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Field
 
 from config import clock
+from orders.models import OrderEvent
 from webhooks.models import Attempt, Delivery, Endpoint
 from webhooks.services.chains import chains_release
 from webhooks.services.endpoints import endpoint_disable
+from webhooks.services.rows import fetch, json_rows, json_table, moment, run, table_of
 from webhooks.services.schedule import RETRY_AFTER_STATUSES, parse_retry_after, retry_delay
 
 # An endpoint whose deliveries have all failed this long is disabled (contract section 4).
@@ -79,35 +80,40 @@ def deliveries_claim(*, endpoint_id: uuid.UUID, limit: int, lease: timedelta) ->
     if connection.vendor == "sqlite" and not due(endpoint_id, now).exists():
         return []  # idle: SQLite would take its write lock for the statement below
     token = uuid.uuid4()
-    ids = claim_due(endpoint_id, now=now, until=now + lease, token=token, limit=limit)
-    if not ids:
-        return []
-    # The event body as text, parsed by orjson: the stdlib decoder of JSONField costs more
+    rows = claim_due(endpoint_id, now=now, until=now + lease, token=token, limit=limit)
+    # The bodies come as text, parsed by orjson: the stdlib decoder of JSONField costs more
     # than the rest of the claim for an order-sized body.
-    rows = Delivery.objects.filter(pk__in=ids).values_list(
-        "pk", "event_type", "identity", Cast("event__body", TextField())
-    )
+    uuid_of = column("id").to_python
     return [
-        Claimed(pk, token, event_type, identity, orjson.loads(body))
+        Claimed(
+            uuid_of(pk),
+            token,
+            event_type,
+            orjson.loads(identity) if identity is not None else None,
+            orjson.loads(body),
+        )
         for pk, event_type, identity, body in rows
     ]
 
 
 def claim_due(
     endpoint_id: uuid.UUID, *, now: datetime, until: datetime, token: uuid.UUID, limit: int
-) -> list[uuid.UUID]:
+) -> list[tuple[Any, str, str | None, str]]:
     """One statement: stamp up to ``limit`` due deliveries with ``token`` and lease them until
-    ``until``; their ids. The ORM has no ``UPDATE ... RETURNING``; the row lock of the
-    subquery (``SKIP LOCKED``) keeps two workers from claiming the same delivery, and on
-    SQLite the statement holds the database's one write lock."""
-    table = connection.ops.quote_name(Delivery._meta.db_table)
+    ``until``; each one's ``(id, event type, identity, event body)``, the JSON ones as text.
+    The ORM has no ``UPDATE ... RETURNING``; the row lock of the subquery (``SKIP LOCKED``)
+    keeps two workers from claiming the same delivery, and on SQLite the statement holds the
+    database's one write lock."""
+    table, events = table_of(Delivery), table_of(OrderEvent)
     lock = (
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
     sql = (
         f"UPDATE {table} SET claim = %s, next_attempt_at = %s WHERE id IN ("
         f"SELECT id FROM {table} WHERE endpoint_id = %s AND status = %s"
-        f" AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT %s{lock}) RETURNING id"
+        f" AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT %s{lock})"
+        f" RETURNING id, event_type, CAST(identity AS text),"
+        f" (SELECT CAST(e.body AS text) FROM {events} e WHERE e.id = {table}.event_id)"
     )
     params = [
         column("claim").get_db_prep_value(token, connection),
@@ -117,9 +123,7 @@ def claim_due(
         column("next_attempt_at").get_db_prep_value(now, connection),
         limit,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [column("id").to_python(row[0]) for row in cursor.fetchall()]
+    return fetch(sql, params)
 
 
 def column(name: str) -> Field:
@@ -141,20 +145,10 @@ def outcomes_record(outcomes: list[Outcome]) -> Recorded:
         return Recorded(0, 0)
     now = clock.now()  # one moment for the batch: its deliveries are saved together
     with transaction.atomic():
-        rows = {
-            pk: (claim, status, endpoint_id, order_id, failing_since)
-            for pk, claim, status, endpoint_id, order_id, failing_since in (
-                Delivery.objects.select_for_update(of=("self",))
-                .filter(pk__in=[o.delivery_id for o in outcomes])
-                .order_by("pk")  # the order chains_append locks in: no deadlock between them
-                .values_list(
-                    "pk", "claim", "status", "endpoint_id", "order_id", "endpoint__failing_since"
-                )
-            )
-        }
+        rows = deliveries_lock([o.delivery_id for o in outcomes])
         # An answer whose delivery was deleted with its endpoint is dropped; one that comes
         # after its lease ran out (another worker claimed it again) is logged but not applied.
-        Attempt.objects.bulk_create([attempt_of(o) for o in outcomes if o.delivery_id in rows])
+        attempts_add([o for o in outcomes if o.delivery_id in rows])
         current = [
             o
             for o in outcomes
@@ -172,15 +166,67 @@ def outcomes_record(outcomes: list[Outcome]) -> Recorded:
     return Recorded(len(current), released)
 
 
-def deliveries_delivered(ids: list[uuid.UUID], *, now: datetime) -> None:
-    if ids:
-        Delivery.objects.filter(pk__in=ids).update(
-            status=Delivery.Status.DELIVERED,
-            attempts=F("attempts") + 1,
-            next_attempt_at=None,
-            claim=None,
-            updated_date=now,
+def deliveries_lock(ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple]:
+    """Lock the deliveries ``ids`` (in primary-key order, as ``chains_append`` locks: no
+    deadlock between them): ``{id: (claim, status, endpoint id, order id, the endpoint's
+    failing_since)}`` of those that still exist."""
+    lock = " FOR UPDATE OF d" if connection.features.has_select_for_update_of else ""
+    found = fetch(
+        f"SELECT d.id, d.claim, d.status, d.endpoint_id, d.order_id, e.failing_since"
+        f" FROM {table_of(Delivery)} d JOIN {table_of(Endpoint)} e ON e.id = d.endpoint_id"
+        f" WHERE d.id IN (SELECT id FROM {json_table(ID_COLUMNS)}) ORDER BY d.id{lock}",
+        [json_rows([(pk.hex,) for pk in ids])],
+    )
+    uuid_of = column("id").to_python
+    return {
+        uuid_of(pk): (uuid_of(claim), status, uuid_of(endpoint_id), uuid_of(order_id), failing)
+        for pk, claim, status, endpoint_id, order_id, failing in found
+    }
+
+
+ID_COLUMNS = [("id", "uuid")]
+ATTEMPT_COLUMNS = [
+    ("delivery_id", "uuid"),
+    ("at", "timestamptz"),
+    ("http_status", "int"),
+    ("error", "text"),
+    ("duration_ms", "int"),
+    ("response_excerpt", "text"),
+]
+
+
+def attempts_add(outcomes: list[Outcome]) -> None:
+    """One attempt-log row per answer, in one statement."""
+    if not outcomes:
+        return
+    names = ", ".join(name for name, _ in ATTEMPT_COLUMNS)
+    rows = [
+        (
+            o.delivery_id.hex,
+            moment(o.at),
+            o.http_status,
+            o.error[:300],
+            o.duration_ms,
+            o.excerpt,
         )
+        for o in outcomes
+    ]
+    run(
+        f"INSERT INTO {table_of(Attempt)} ({names})"
+        f" SELECT {names} FROM {json_table(ATTEMPT_COLUMNS)}",
+        [json_rows(rows)],
+    )
+
+
+def deliveries_delivered(ids: list[uuid.UUID], *, now: datetime) -> None:
+    if not ids:
+        return
+    run(
+        f"UPDATE {table_of(Delivery)} SET status = %s, attempts = attempts + 1,"
+        f" next_attempt_at = NULL, claim = NULL, updated_date = %s"
+        f" WHERE id IN (SELECT id FROM {json_table(ID_COLUMNS)})",
+        [Delivery.Status.DELIVERED.value, moment(now), json_rows([(pk.hex,) for pk in ids])],
+    )
 
 
 def endpoints_recovered(endpoint_ids: set[uuid.UUID]) -> None:
@@ -223,17 +269,6 @@ def deliveries_save(deliveries: list[Delivery]) -> None:
             claim=None,
             updated_date=updated_date,
         )
-
-
-def attempt_of(outcome: Outcome) -> Attempt:
-    return Attempt(
-        delivery_id=outcome.delivery_id,
-        at=outcome.at,
-        http_status=outcome.http_status,
-        error=outcome.error[:300],
-        duration_ms=outcome.duration_ms,
-        response_excerpt=outcome.excerpt,
-    )
 
 
 def outcome_apply(delivery: Delivery, outcome: Outcome, *, now: datetime) -> None:

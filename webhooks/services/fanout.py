@@ -12,7 +12,9 @@ end of its (endpoint, order) chain (``services.chains``).
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from django.db import transaction
 
@@ -23,8 +25,20 @@ from orders.models import OrderEvent, OrderTimelineEntry
 from webhooks.models import Delivery, Endpoint, Installation
 from webhooks.services.chains import chains_append
 from webhooks.services.keys import instance_id
+from webhooks.services.rows import fetch, json_rows, json_table, moment, run, table_of
 
 BATCH = 2000
+EVENT_FIELDS = ("id", "order_id", "sequence", "event_type", "created_date")
+
+
+class EventRow(NamedTuple):
+    """What fan-out and replay read of an event (``values_list(*EVENT_FIELDS, named=True)``)."""
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    sequence: int
+    event_type: str
+    created_date: datetime
 
 
 def events_fan_out(*, limit: int = BATCH) -> int:
@@ -34,22 +48,29 @@ def events_fan_out(*, limit: int = BATCH) -> int:
     with transaction.atomic():
         if not fan_out_turn():
             return 0  # another worker is fanning out right now
-        events = list(
+        events: list[EventRow] = list(
             OrderEvent.objects.select_for_update(skip_locked=True)
             .filter(relayed_date__isnull=True)
             .order_by("created_date", "sequence")
-            .only("id", "order_id", "sequence", "event_type", "created_date")[:limit]
+            .values_list(*EVENT_FIELDS, named=True)[:limit]
         )
         if not events:
             return 0
         now = clock.now()
         endpoints = list(Endpoint.objects.filter(enabled=True))
-        pairs = [(event, ep) for event in events for ep in endpoints if ep.wants(event)]
-        deliveries = deliveries_of(pairs, now=now)
-        chains_append(deliveries, now=now)
-        Delivery.objects.bulk_create(deliveries)
-        OrderEvent.objects.filter(pk__in=[e.pk for e in events]).update(relayed_date=now)
+        deliveries_add(
+            [(event, ep) for event in events for ep in endpoints if ep.wants(event)], now=now
+        )
+        events_relayed([event.id for event in events], now=now)
     return len(events)
+
+
+def events_relayed(ids: list[uuid.UUID], *, now: datetime) -> None:
+    run(
+        f"UPDATE {table_of(OrderEvent)} SET relayed_date = %s"
+        f" WHERE id IN (SELECT id FROM {json_table([('id', 'uuid')])})",
+        [moment(now), json_rows([(pk.hex,) for pk in ids])],
+    )
 
 
 def fan_out_turn() -> bool:
@@ -63,35 +84,64 @@ def fan_out_turn() -> bool:
     return turn.exists()
 
 
-def deliveries_of(pairs: list[tuple[OrderEvent, Endpoint]], *, now: Any) -> list[Delivery]:
-    """Unsaved deliveries, one per (event, endpoint); ``chains_append`` says when each is due."""
+DELIVERY_COLUMNS = [
+    ("id", "uuid"),
+    ("endpoint_id", "uuid"),
+    ("event_id", "uuid"),
+    ("order_id", "uuid"),
+    ("sequence", "int"),
+    ("event_type", "text"),
+    ("identity", "jsonb"),
+    ("due", "bool"),
+]
+
+
+def deliveries_add(pairs: list[tuple[EventRow, Endpoint]], *, now: datetime) -> int:
+    """Write one delivery per (event, endpoint), due now at the head of its (endpoint, order)
+    chain or waiting behind it (``chains_append``), in one statement; returns how many."""
     if not pairs:
-        return []
+        return 0
     identities = event_identities([event for event, _ in pairs])
-    return [
-        Delivery(
-            endpoint=endpoint,
-            event_id=event.pk,
-            order_id=event.order_id,
-            sequence=event.sequence,
-            event_type=event.event_type,
-            identity=identities.get(event.pk),
-            created_date=now,
-            updated_date=now,
+    due = chains_append([((ep.pk, event.order_id), event.sequence) for event, ep in pairs])
+    rows = [
+        (
+            uuid.uuid4().hex,
+            ep.pk.hex,
+            event.id.hex,
+            event.order_id.hex,
+            event.sequence,
+            event.event_type,
+            identities.get(event.id),
+            is_due,
         )
-        for event, endpoint in pairs
+        for (event, ep), is_due in zip(pairs, due, strict=True)
     ]
+    names = ", ".join(name for name, _ in DELIVERY_COLUMNS[:-1])
+    run(
+        f"INSERT INTO {table_of(Delivery)} ({names}, status, attempts, next_attempt_at, claim,"
+        f" created_date, updated_date) SELECT {names}, %s, 0,"
+        f" CASE WHEN due THEN %s END, NULL, %s, %s FROM {json_table(DELIVERY_COLUMNS)}",
+        [Delivery.Status.PENDING.value, moment(now), moment(now), moment(now), json_rows(rows)],
+    )
+    return len(rows)
 
 
-def event_identities(events: list[OrderEvent]) -> dict[Any, dict[str, str]]:
+CHANGE_COLUMNS = [("i", "int"), ("order_id", "uuid"), ("at", "timestamptz")]
+
+
+def event_identities(events: list[EventRow]) -> dict[Any, dict[str, str]]:
     """Who made each event's change, as the Wix ``identity``: read from the timeline entry
     written with it (same order, same moment); none for the clock and for commands."""
-    entries = OrderTimelineEntry.objects.filter(
-        order_id__in={e.order_id for e in events}, at__in={e.created_date for e in events}
-    ).values_list("order_id", "at", "actor_kind", "actor_id")
+    changes = list(dict.fromkeys((e.order_id, e.created_date) for e in events))
+    entries = fetch(
+        f"SELECT w.i, t.actor_kind, t.actor_id FROM {table_of(OrderTimelineEntry)} t"
+        f" JOIN {json_table(CHANGE_COLUMNS, alias='w')}"
+        f" ON t.order_id = w.order_id AND t.at = w.at",
+        [json_rows([(i, order.hex, moment(at)) for i, (order, at) in enumerate(changes)])],
+    )
     actors: dict[tuple, tuple[str, str]] = {}
-    for order_id, at, kind, actor_id in entries:
-        actors.setdefault((order_id, at), (kind, actor_id))
+    for i, kind, actor_id in entries:
+        actors.setdefault(changes[i], (kind, actor_id))
     owner_ids = {a for k, a in actors.values() if k == ActorKind.OWNER and a.isdigit()}
     owners = dict(User.objects.filter(pk__in=owner_ids).values_list("pk", "member_id"))
     found: dict[Any, dict[str, str]] = {}
@@ -99,7 +149,7 @@ def event_identities(events: list[OrderEvent]) -> dict[Any, dict[str, str]]:
         kind, actor_id = actors.get((event.order_id, event.created_date), ("", ""))
         identity = identity_of(kind, actor_id, owners)
         if identity is not None:
-            found[event.pk] = identity
+            found[event.id] = identity
     return found
 
 

@@ -18,9 +18,8 @@ from config.errors import FieldError
 from orders.models import OrderEvent
 from webhooks.errors import EndpointDisabled, EventNotFound
 from webhooks.models import Delivery
-from webhooks.services.chains import chains_append
 from webhooks.services.endpoints import deliveries_cancel, endpoint_get
-from webhooks.services.fanout import deliveries_of
+from webhooks.services.fanout import EVENT_FIELDS, EventRow, deliveries_add
 
 MAX_REPLAY = 10_000
 
@@ -58,10 +57,10 @@ def webhook_replay(
                 endpoint=endpoint, status=Delivery.Status.DELIVERED
             ).values("event_id")
             events = events.exclude(pk__in=delivered)
-    chosen = list(
-        events.order_by("created_date", "sequence").only(
-            "id", "order_id", "sequence", "event_type", "created_date"
-        )[: MAX_REPLAY + 1]
+    chosen: list[EventRow] = list(
+        events.order_by("created_date", "sequence").values_list(*EVENT_FIELDS, named=True)[
+            : MAX_REPLAY + 1
+        ]
     )
     if len(chosen) > MAX_REPLAY:
         raise FieldError("since", f"matches more than {MAX_REPLAY} events: narrow the range.")
@@ -69,10 +68,6 @@ def webhook_replay(
 
 
 @transaction.atomic
-def deliveries_queue(endpoint, events: list[OrderEvent]) -> int:
-    deliveries_cancel(endpoint_id=endpoint.pk, event_ids=[e.pk for e in events])
-    now = clock.now()
-    deliveries = deliveries_of([(event, endpoint) for event in events], now=now)
-    chains_append(deliveries, now=now)
-    Delivery.objects.bulk_create(deliveries)
-    return len(deliveries)
+def deliveries_queue(endpoint, events: list[EventRow]) -> int:
+    deliveries_cancel(endpoint_id=endpoint.pk, event_ids=[e.id for e in events])
+    return deliveries_add([(event, endpoint) for event in events], now=clock.now())
