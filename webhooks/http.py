@@ -88,13 +88,20 @@ class Poster:
             response.release_conn()
         error = ""
         if 300 <= response.status < 400:
-            error = f"redirect to {response.headers.get('Location', '?')} not followed"
+            error = f"redirect to {storable(response.headers.get('Location', '?'))} not followed"
+        retry_after = response.headers.get("Retry-After")
         return Answer(
             status=response.status,
-            excerpt=excerpt.decode("utf-8", errors="replace"),
-            retry_after=response.headers.get("Retry-After"),
+            excerpt=storable(excerpt.decode("utf-8", errors="replace")),
+            retry_after=storable(retry_after) if retry_after is not None else None,
             error=error,
         )
+
+
+def storable(text: str) -> str:
+    """A receiver's text as the attempt log can keep it: PostgreSQL text holds no NUL, and one
+    refused value would keep the whole round's answers from being recorded."""
+    return text.replace("\x00", "\ufffd")
 
 
 def tls_context(ca_bundle: str = "") -> ssl.SSLContext:

@@ -392,3 +392,23 @@ def test_a_private_address_is_checked_again_at_delivery(
     relay.run_until_idle()
     assert receiver.hits == []
     assert Attempt.objects.get().error.startswith("address refused")
+
+
+def test_an_answer_with_a_nul_byte_is_recorded_beside_the_others_of_its_round(
+    receiver, endpoint_factory, order_factory, relay, owner
+):
+    # given a receiver answering a body with a NUL byte (PostgreSQL text cannot hold one),
+    # and a second endpoint whose answer is recorded in the same round
+    receiver.script(lambda hit: Reply(200, body=b"ok\x00then"))
+    other = Receiver()
+    try:
+        endpoint_factory(receiver.url, event_types=[PAUSED])
+        endpoint_factory(other.url, event_types=[PAUSED])
+        order_pause(order_factory().pk, actor=Actor.owner(owner))
+        relay.run_until_idle()
+    finally:
+        other.close()
+    # then both deliveries are recorded, the NUL shown as a replacement character
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.DELIVERED}
+    excerpts = set(Attempt.objects.values_list("response_excerpt", flat=True))
+    assert excerpts == {"ok\ufffdthen", "ok"}
