@@ -1,12 +1,25 @@
-"""The owner's lists are titled by what they hold ("Orders"), not "Select order to change"."""
+"""The owner's lists: an action the user may not run is refused (403), and a list is titled by
+what it holds ("Orders"), not "Select order to change"."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.text import capfirst
 
 
-class TitledListAdmin(admin.ModelAdmin):
+class RefusedActions(admin.ModelAdmin):
+    """An action the user may not run (not offered to them) is a 403, changing nothing; Django
+    would answer the list again with "No action selected"."""
+
+    def changelist_view(self, request, extra_context=None):
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+class TitledListAdmin(RefusedActions):
     """A ModelAdmin base: the list page's heading is the model's plural name."""
 
     def changelist_view(self, request, extra_context=None):

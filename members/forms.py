@@ -32,16 +32,10 @@ class SignUpForm(BaseUserCreationForm):
             raise forms.ValidationError("An account with this email already exists: sign in.")
         return email
 
-    def save(self, commit: bool = True) -> User:
-        user = super().save(commit=False)
-        user.username = self.cleaned_data["email"]
-        if commit:
-            user.save()
-        return user
-
     def clean(self) -> dict:
-        # The username is the email: the model's validation and the password validators, which
-        # run after the form's clean(), compare against it.
+        # The username is the email, set on the instance here: the model's validation and the
+        # password validators, which run after the form's clean(), compare against it, and
+        # the form's save() stores it.
         cleaned = super().clean()
         self.instance.username = cleaned.get("email", "")
         return cleaned

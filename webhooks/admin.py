@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin import show_once
+from config.adminlists import RefusedActions
 from config.errors import DomainError, FieldError
 from orders.services.events import EVENT_TYPES, PREFIX
 from webhooks.models import Attempt, Delivery, Endpoint, SigningKey
@@ -32,16 +33,6 @@ def may_change(request, model) -> bool:
     """The user holds ``model``'s change permission (the models whose admin is read-only)."""
     opts = model._meta
     return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
-
-
-class RefusedActions(admin.ModelAdmin):
-    """An action the user may not run is a 403 (Django would only say "No action selected")."""
-
-    def changelist_view(self, request, extra_context=None):
-        name = request.POST.get("action") if request.method == "POST" else None
-        if name in (self.actions or ()) and name not in self.get_actions(request):
-            raise PermissionDenied
-        return super().changelist_view(request, extra_context)
 
 
 class EndpointForm(forms.ModelForm):
