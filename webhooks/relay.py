@@ -378,5 +378,6 @@ def relay_close() -> None:
 
 
 def relay_job() -> int:
-    """The worker job: most of each tick goes to the relay's rounds."""
+    """The worker job: about a second of the relay's rounds; a running worker calls it again,
+    in the relay's own thread, as soon as it returns."""
     return relay().run_for(SLICE_SECONDS)
