@@ -1,5 +1,6 @@
-"""The owner's lists: an action the user may not run is refused (403), and a list is titled by
-what it holds ("Orders"), not "Select order to change"."""
+"""Bases of the owner's admin lists: an action the user may not run is refused (403; every
+list with actions that need a permission uses it), and a list is titled by what it holds
+("Orders"), not "Select order to change"."""
 
 from __future__ import annotations
 

@@ -11,13 +11,14 @@ from django.utils.html import format_html
 
 from accounts.actors import Actor
 from config import clock
+from config.adminlists import RefusedActions
 from config.errors import DomainError
 from sessions_app.models import SessionKeyVersion, SubmittedSession
 from sessions_app.services.keys import session_key_retire, session_key_rotate
 
 
 @admin.register(SessionKeyVersion)
-class SessionKeyVersionAdmin(admin.ModelAdmin):
+class SessionKeyVersionAdmin(RefusedActions):
     list_display = ("app", "version", "state", "created", "retires_at", "created_by", "retired_by")
     list_filter = ("app",)
     search_fields = ("app__name", "app__app_def_id")

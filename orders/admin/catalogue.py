@@ -60,8 +60,13 @@ class PlanAdmin(TitledListAdmin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
-        """Through the catalogue service, as the plans API saves (slug, the same rules)."""
-        catalogue.plan_save(obj)
+        """Through the catalogue services, as the plans API saves (slug, the same rules; a
+        change through ``plan_update``, which refuses an archived plan)."""
+        if not change:
+            catalogue.plan_save(obj)
+            return
+        catalogue.plan_update(obj.pk, **{name: getattr(obj, name) for name in form.changed_data})
+        obj.refresh_from_db()
 
 
 @admin.register(Coupon)

@@ -51,7 +51,6 @@ from orders.services.payments import INTERRUPTED_AFTER, payment_provider
 
 log = logging.getLogger(__name__)
 REFUNDABLE = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED)
-KEPT = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,11 @@ def _refund_record(note: CreditNote, actor: Actor, status: str, failure: str) ->
             full = _refunded_money(payment) + note.amount >= payment.amount
             payment.status = Payment.Status.REFUNDED if full else Payment.Status.PARTIALLY_REFUNDED
             payment.save(update_fields=["status"])
-            last = order.payments.filter(status__in=KEPT).order_by("created_date", "id").last()
+            last = (
+                order.payments.filter(status__in=Payment.TAKEN)
+                .order_by("created_date", "id")
+                .last()
+            )
             in_full = full and last is not None and last.pk == payment.pk
             transitions.refunded(order, changes, actor=actor, credit_note=note, in_full=in_full)
         else:
